@@ -1,0 +1,46 @@
+# Two commands a newcomer needs: `make serve` (build and serve the site) and `make test`.
+# Both bootstrap .venv with pinned dependencies on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
+SOURCES ?=
+DATA := data/errors.json
+
+.DEFAULT_GOAL := help
+.PHONY: help install data docs site serve test bench clean
+
+help:
+	@echo "make serve    build the site and serve it on http://127.0.0.1:8000"
+	@echo "make site     build the static site into site/"
+	@echo "make test     run every test"
+	@echo "make data     re-scrape the vendored snapshot into $(DATA)"
+	@echo "make bench    benchmarks (medians, not tests)"
+	@echo "make install  create .venv with pinned dependencies"
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+data: $(STAMP)
+	$(PY) -m scraper scrape $(SOURCES) -o $(DATA)
+
+site: $(STAMP)
+	$(BIN)/mkdocs build --strict --quiet
+
+serve: site
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf site .pytest_cache

@@ -1,0 +1,58 @@
+"""Command line: ``python -m scraper COMMAND``.  Wires the pipeline stages; holds no logic of its own."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import fetch, merge, store
+from .model import ScrapeError
+from .parse import read_source
+
+ROOT = store.ROOT
+DEFAULT_SNAPSHOT = "upstream/testnet-errors.snapshot.txt"
+DEFAULT_DATA = "data/errors.json"
+
+
+def scrape(sources: list[str]):
+    copies = []
+    for source in sources:
+        fetched = fetch.read(source)
+        copies.extend(read_source(fetched.origin, fetched.body, fetched.retrieved_at))
+    return merge.merge(copies)
+
+
+def cmd_scrape(args: argparse.Namespace) -> int:
+    catalog = scrape(args.sources or [DEFAULT_SNAPSHOT])
+    store.save(catalog, Path(args.output))
+    for locale, consistency in catalog.consistency.items():
+        print(consistency.summary(locale), file=sys.stderr)
+    print(
+        f"wrote {args.output}: {len(catalog.codes)} codes, {len(catalog.engine_messages)} rejection messages, "
+        f"{len(catalog.filter_failures)} filter failures",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m scraper", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    scrape_cmd = commands.add_parser("scrape", help="parse upstream copies into validated JSON")
+    scrape_cmd.add_argument(
+        "sources", nargs="*", metavar="SOURCE", help=f"file or URL; format detected (default {DEFAULT_SNAPSHOT})"
+    )
+    scrape_cmd.add_argument("-o", "--output", default=DEFAULT_DATA, help=f"output JSON (default {DEFAULT_DATA})")
+    scrape_cmd.set_defaults(handler=cmd_scrape)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ScrapeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
