@@ -1,0 +1,71 @@
+"""The site's URLs.  Tickets link to them for years: change nothing here lightly.
+
+Every page path is relative to the site root and ends with '/', as MkDocs serves
+``docs/codes/-1013.md`` at ``codes/-1013/``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def code_path(code: int) -> str:
+    return f"codes/{code}/"
+
+
+def filter_slug(filter_name: str) -> str:
+    """LOT_SIZE -> lot-size"""
+    return filter_name.lower().replace("_", "-")
+
+
+def filter_path(filter_name: str) -> str:
+    return f"filters/{filter_slug(filter_name)}/"
+
+
+def _words_slug(text: str, limit: int = 60) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > limit and slug:
+            break
+        slug = candidate
+    return slug or "message"
+
+
+def message_slugs(texts: list[str]) -> dict[str, str]:
+    """One stable slug per rejection message, in upstream order; a clash gets -2, -3, …"""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for text in texts:
+        if text in slugs:
+            continue
+        base = _words_slug(text)
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        slugs[text] = slug
+        taken.add(slug)
+    return slugs
+
+
+def message_path(slug: str) -> str:
+    return f"messages/{slug}/"
+
+
+def section_slug(title: str) -> str:
+    """'10xx - General Server or Network issues' -> '10xx'; other titles -> their words."""
+    match = re.match(r"^(-?\d+xx)\b", title)
+    return match.group(1).lstrip("-") if match else _words_slug(title, limit=40)
+
+
+def section_path(slug: str) -> str:
+    return f"sections/{slug}/"
+
+
+FILTERS_INDEX = "filters/"
+MESSAGES_INDEX = "messages/"
+CHANGES_PAGE = "changes/"
