@@ -23,7 +23,7 @@ def filter_path(filter_name: str) -> str:
     return f"filters/{filter_slug(filter_name)}/"
 
 
-def _words_slug(text: str, limit: int = 60) -> str:
+def _words_slug(text: str, limit: int = 80) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     words = re.findall(r"[a-z0-9]+", text.lower())
