@@ -55,6 +55,7 @@ def _row_record(row: TableRow, copy: ParsedCopy) -> Row:
         anchors={copy.locale: _url(copy, row.anchor)},
         locales=[copy.locale],
         filter=row.filter,
+        referenced_by=list(row.referenced_by),
     )
 
 

@@ -59,6 +59,8 @@ class TableRow:
     codes: list[int]
     filter: str | None = None  # set for filter failures only
     anchor: str | None = None  # the table's section on the upstream page
+    # codes whose upstream text points readers to this table ("-1013: see Filter failures")
+    referenced_by: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -115,6 +117,7 @@ class Row:
     anchors: dict[str, str]
     locales: list[str]
     filter: str | None = None
+    referenced_by: list[int] = field(default_factory=list)
     translations: dict[str, dict] = field(default_factory=dict)
 
 

@@ -52,6 +52,9 @@ def test_tables(seed_catalog):
     assert list(filters)[:3] == ["PRICE_FILTER", "PERCENT_PRICE", "LOT_SIZE"]
     assert filters["LOT_SIZE"].text == "Filter failure: LOT_SIZE"
     assert filters["LOT_SIZE"].codes == [-1013]
+    # -1013's text sends readers to both tables; the text snapshot lost the '#other-errors'
+    # anchor, and the reference is still found
+    assert all(r.referenced_by == [-1013] for r in seed_catalog.engine_messages + seed_catalog.filter_failures)
     assert filters["MAX_POSITION"].description.startswith("The account's position has reached the maximum defined limit.\n")
 
 

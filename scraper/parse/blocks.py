@@ -140,14 +140,17 @@ def interpret(blocks: list[Block], *, locale: str, page_url: str, source: Source
     section_aliases: list[str] = []
     pending_aliases: list[str] = []
     current: CodeEntry | None = None
+    page_anchors: set[str] = set()
 
     for block in blocks:
         if isinstance(block, Anchor):
             pending_aliases.append(block.id)
+            page_anchors.add(block.id)
             continue
         if isinstance(block, Heading):
             text = normalize_inline(block.text, page_url).replace("\n", " ")
             anchor = block.anchor or slugify(text)
+            page_anchors.add(anchor)
             aliases, pending_aliases = [anchor, *pending_aliases], []
             if block.level == 1:
                 title = title or text
@@ -193,14 +196,15 @@ def interpret(blocks: list[Block], *, locale: str, page_url: str, source: Source
 
     engine_messages: list[TableRow] = []
     filter_failures: list[TableRow] = []
-    for table_section, aliases, table in tables:
+    references = _table_references(codes.values(), [aliases for _, aliases, _ in tables], page_anchors)
+    for (table_section, aliases, table), referenced_by in zip(tables, references):
         rows = [row for row in table.rows if row and row[0].strip()]
         if not rows:
             continue
         first_cells = [_unquote_message(row[0]) for row in rows]
         is_filter_table = sum(bool(FILTER_TEXT_RE.match(c)) for c in first_cells) * 2 > len(rows)
         if is_filter_table:
-            carriers = _codes_linking_to(codes.values(), aliases)
+            carriers = list(referenced_by)
             if not carriers and FILTER_FAILURE_CARRIER in codes:
                 carriers = [FILTER_FAILURE_CARRIER]
             for row, text in zip(rows, first_cells):
@@ -214,6 +218,7 @@ def interpret(blocks: list[Block], *, locale: str, page_url: str, source: Source
                         codes=carriers,
                         filter=match.group(1),
                         anchor=table_section.anchor if table_section else None,
+                        referenced_by=list(referenced_by),
                     )
                 )
         else:
@@ -226,6 +231,7 @@ def interpret(blocks: list[Block], *, locale: str, page_url: str, source: Source
                             description=_cell(row, 1, page_url),
                             codes=list(named),
                             anchor=table_section.anchor if table_section else None,
+                            referenced_by=list(referenced_by),
                         )
                     )
 
@@ -254,12 +260,26 @@ def _codes_named_in_title(text: str, section: Section, anchor: str) -> list[Code
     ]
 
 
-def _codes_linking_to(entries, aliases: list[str]) -> list[int]:
-    targets = set(aliases)
-    linking = []
+def _table_references(entries, table_aliases: list[list[str]], page_anchors: set[str]) -> list[list[int]]:
+    """For each table, the codes whose messages link to it.
+
+    The text snapshot loses raw ``<a id=…>`` anchors, so a same-page link can point
+    nowhere ("-1013: see Filter failures or Failures during order placement", the
+    latter to ``#other-errors``).  Each link of a message names a different table:
+    links that point nowhere take the tables the message does not already link to,
+    in page order.
+    """
+    referenced: list[list[int]] = [[] for _ in table_aliases]
     for entry in entries:
-        for message in entry.messages:
-            if any(_fragment_of(m.group(2)) in targets for m in _LINK_RE.finditer(message)):
-                linking.append(entry.code)
-                break
-    return sorted(linking)
+        fragments = [
+            fragment
+            for message in entry.messages
+            for fragment in (_fragment_of(m.group(2)) for m in _LINK_RE.finditer(message))
+            if fragment
+        ]
+        linked = [i for i, aliases in enumerate(table_aliases) if set(aliases) & set(fragments)]
+        dangling = [f for f in fragments if f not in page_anchors]
+        unlinked = [i for i in range(len(table_aliases)) if i not in linked]
+        for index in sorted(linked + unlinked[: len(dangling)]):
+            referenced[index].append(entry.code)
+    return [sorted(codes) for codes in referenced]
