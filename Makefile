@@ -15,6 +15,7 @@ DATA := data/errors.json
 help:
 	@echo "make serve    build the site and serve it on http://127.0.0.1:8000"
 	@echo "make site     build the static site into site/"
+	@echo "make docs     render data/errors.json into the Markdown pages under docs/"
 	@echo "make test     run every test"
 	@echo "make data     re-scrape the vendored snapshot into $(DATA)"
 	@echo "make bench    benchmarks (medians, not tests)"
@@ -30,8 +31,14 @@ install: $(STAMP)
 data: $(STAMP)
 	$(PY) -m scraper scrape $(SOURCES) -o $(DATA)
 
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
+docs: $(STAMP)
+	$(PY) -m scraper render
+
 site: $(STAMP)
-	$(BIN)/mkdocs build --strict --quiet
+	$(PY) -m scraper build
 
 serve: site
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000

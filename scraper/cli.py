@@ -36,6 +36,22 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    from . import render
+
+    count = render.render(Path(args.data), Path(args.out))
+    print(f"rendered {count} pages into {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from . import site
+
+    site.build(Path(args.data), ROOT, ROOT / args.site_dir)
+    print(f"built {args.site_dir}/", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m scraper", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -46,6 +62,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scrape_cmd.add_argument("-o", "--output", default=DEFAULT_DATA, help=f"output JSON (default {DEFAULT_DATA})")
     scrape_cmd.set_defaults(handler=cmd_scrape)
+
+    render_cmd = commands.add_parser("render", help="render the JSON into the Markdown pages MkDocs builds")
+    render_cmd.add_argument("--data", default=DEFAULT_DATA, help=f"input JSON (default {DEFAULT_DATA})")
+    render_cmd.add_argument("--out", default="docs", help="generated docs folder, replaced whole (default docs)")
+    render_cmd.set_defaults(handler=cmd_render)
+
+    build_cmd = commands.add_parser("build", help="render, then build the static site with MkDocs (strict)")
+    build_cmd.add_argument("--data", default=DEFAULT_DATA, help=f"input JSON (default {DEFAULT_DATA})")
+    build_cmd.add_argument("--site-dir", default="site", help="output folder, replaced whole (default site)")
+    build_cmd.set_defaults(handler=cmd_build)
     return parser
 
 

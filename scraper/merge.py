@@ -144,7 +144,8 @@ def merge(copies: list[ParsedCopy]) -> Catalog:
         source={c.locale: c.source for c in ordered},
         consistency=consistency,
         sections=sections,
-        codes=sorted(codes.values(), key=lambda c: c.code),
+        # upstream's order: -1000, -1001, …, -2043
+        codes=sorted(codes.values(), key=lambda c: (abs(c.code), c.code)),
         engine_messages=engine,
         filter_failures=filters,
     )

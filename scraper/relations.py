@@ -20,7 +20,7 @@ STOPWORDS = frozenset(
     """a an and are as at be been by can cannot could does for from has have in is it may must no not of on or
     should than that the this to was were when which will with would your you
     filter failure failures exchange max min num order orders symbol supported account request requested
-    action too many please invalid bad illegal unknown""".split()
+    action please invalid bad illegal unknown message messages""".split()
 )
 
 
@@ -85,16 +85,12 @@ def code_relations(data: dict) -> dict[int, list[int]]:
         group = set(row["codes"]) | set(row.get("referenced_by", []))
         for code in group:
             carriers.setdefault(code, set()).update(group - {code})
-    entries = [
-        Entry(
-            f"code:{code['code']}",
-            words(code["name"]) | frozenset().union(*(words(m["text"]) for m in code["messages"])),
-        )
-        for code in data["codes"]
-    ]
+    # Names are the cleanest subject signal (DROP_COPY_*, *_OCO_*, SUBSCRIPTION_*);
+    # message words add the rest but are noisier, so a match needs a rarer word.
+    entries = [Entry(f"code:{code['code']}", words(code["name"])) for code in data["codes"]]
     by_words = {
         int(key.split(":", 1)[1]): [int(k.split(":", 1)[1]) for k in keys]
-        for key, keys in related(entries, limit=5, min_score=2.5).items()
+        for key, keys in related(entries, limit=5, min_score=2.0).items()
     }
     return {
         code: sorted(carriers.get(code, ()), key=abs) + [c for c in similar if c not in carriers.get(code, ())]

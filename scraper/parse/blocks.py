@@ -241,7 +241,7 @@ def interpret(blocks: list[Block], *, locale: str, page_url: str, source: Source
         page_url=page_url,
         source=source,
         sections=[s for s in sections if s.title],
-        codes=sorted(codes.values(), key=lambda c: c.code),
+        codes=sorted(codes.values(), key=lambda c: (abs(c.code), c.code)),
         engine_messages=engine_messages,
         filter_failures=filter_failures,
     )

@@ -1,0 +1,124 @@
+"""Upstream text into page source, escaped for the context it lands in.
+
+Pages are Markdown that MkDocs turns into HTML, so upstream text passes two
+interpreters.  Everything upstream wrote is data: ``md_text`` HTML-escapes it and
+then hides every character Markdown would act on behind a numeric entity, so
+``<script>``, ``[x](javascript:…)``, ``{{ 7*7 }}`` and ``{% raw %}`` show as
+written.  ``md_inline`` does the same but keeps the three things upstream means as
+markup: code spans, bold, and links to http(s) or to this site's own pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from .model import PLACEHOLDER_RE
+
+# HTML's specials, then every character Python-Markdown, its extensions, Jinja or
+# Material could read as syntax, each as an entity, in one pass.
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"} | {
+    c: f"&#{ord(c)};" for c in "\\`*_[]{}()|~#!^:=$%+"
+}
+_LINE_START_RE = re.compile(r"^(\s*)(-|\d+\.)", re.M)
+_INLINE_RE = re.compile(
+    r"(?P<code>`+)(?P<code_text>.+?)(?P=code)"
+    r"|\[(?P<link_text>[^\]]*)\]\((?P<href>[^)\s]*(?:\([^)\s]*\))?[^)\s]*)\)"
+    r"|\*\*(?P<bold>.+?)\*\*"
+)
+SAFE_SCHEMES = ("https://", "http://")
+
+PLACEHOLDER_HELP = {
+    "%s": "filled in by the server: a value such as a number, a parameter name or a time unit",
+    "%d": "filled in by the server: a whole number",
+}
+
+
+def placeholder_help(placeholder: str) -> str:
+    return PLACEHOLDER_HELP.get(placeholder, "filled in by the server: the name of the parameter or tag")
+
+
+def _entities(text: str) -> str:
+    escaped = "".join(_ENTITIES.get(c, c) for c in text)
+    # '-' or '1.' at a line start would open a list
+    return _LINE_START_RE.sub(lambda m: m.group(1) + "".join(f"&#{ord(c)};" for c in m.group(2)), escaped)
+
+
+def md_text(text: object, placeholders: bool = False) -> Markup:
+    """Plain upstream text, shown literally in Markdown body, list or table context."""
+    text = "" if text is None else str(text)
+    lines = []
+    for line in text.split("\n"):
+        if placeholders:
+            parts, last = [], 0
+            for match in PLACEHOLDER_RE.finditer(line):
+                parts.append(_entities(line[last : match.start()]))
+                token = match.group()
+                parts.append(
+                    f'<mark class="placeholder" title="{_entities(placeholder_help(token))}">{_entities(token)}</mark>'
+                )
+                last = match.end()
+            parts.append(_entities(line[last:]))
+            lines.append("".join(parts))
+        else:
+            lines.append(_entities(line))
+    return Markup("<br>".join(lines))
+
+
+def md_inline(
+    text: str, resolve_link: Callable[[str], str | None] = lambda href: None, placeholders: bool = False
+) -> Markup:
+    """Upstream inline Markdown as safe HTML: code spans, bold and vetted links kept, the rest literal.
+
+    ``resolve_link`` maps an upstream href to this site's page URL (relative) or
+    returns None; then an upstream-site path becomes an absolute upstream URL, and any
+    other scheme (``javascript:``, ``data:``) is not a link: its source shows as text.
+    """
+    from .model import UPSTREAM_SITE
+
+    out: list[str] = []
+    last = 0
+    for match in _INLINE_RE.finditer(text):
+        out.append(md_text(text[last : match.start()], placeholders))
+        last = match.end()
+        if match.group("code"):
+            out.append(f"<code>{_entities(match.group('code_text'))}</code>")
+        elif match.group("bold") is not None:
+            out.append(f"<strong>{md_inline(match.group('bold'), resolve_link, placeholders)}</strong>")
+        else:
+            href = match.group("href")
+            target = resolve_link(href)
+            if target is None and href.startswith("/") and not href.startswith("//"):
+                target = str(safe_url(UPSTREAM_SITE + href))
+            elif target is None and href.startswith(SAFE_SCHEMES):
+                target = str(safe_url(href))
+            if target is None:
+                out.append(md_text(match.group(0), placeholders))
+                continue
+            inner = md_inline(match.group("link_text"), lambda _: None, placeholders)
+            out.append(f'<a href="{_entities(target)}">{inner}</a>')
+    out.append(md_text(text[last:], placeholders))
+    return Markup("".join(out))
+
+
+def safe_url(url: str) -> Markup:
+    """An http(s) URL fit for a Markdown link or an HTML attribute; anything else is refused."""
+    if not url.startswith(SAFE_SCHEMES):
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return Markup(quote(url, safe=":/?#&=%-._~+@!$,;"))
+
+
+def yaml_string(text: str) -> Markup:
+    """A front-matter value: a JSON string is a valid YAML scalar that YAML never interprets."""
+    return Markup(json.dumps(text, ensure_ascii=False))
+
+
+def code_fence(content: str, language: str = "") -> Markup:
+    """A fenced code block that upstream text cannot close early."""
+    longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return Markup(f"{fence}{language}\n{content}\n{fence}")

@@ -1,0 +1,455 @@
+"""errors.json -> the Markdown pages, assets and generated config MkDocs builds.
+
+The generated ``docs/`` is an output: it is written whole into a sibling folder
+and swapped in, so a failed render leaves the previous one in place.  Pages are
+built from view models made here; templates only lay them out.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import paths, relations
+from .markup import code_fence, md_inline, md_text, placeholder_help, safe_url, yaml_string
+from .model import UPSTREAM_SITE
+from .store import ROOT, dumps, load
+
+TEMPLATES = ROOT / "templates"
+ASSETS = TEMPLATES / "assets"
+GENERATED_CONFIG = ".generated.yml"  # MkDocs skips dot files: never published
+LOCALE_LABELS = {"en": "English", "zh-CN": "简体中文"}
+FILTER_DOCS_URL = f"{UPSTREAM_SITE}/docs/binance-spot-api-docs/testnet/filters"
+
+
+# --- URLs ---------------------------------------------------------------------
+
+
+INDEX_URLS = ("", paths.FILTERS_INDEX, paths.MESSAGES_INDEX, paths.CHANGES_PAGE)
+
+
+def src_of(url_path: str) -> str:
+    """'codes/-1013/' -> 'codes/-1013.md'; 'filters/' -> 'filters/index.md'."""
+    return url_path + "index.md" if url_path in INDEX_URLS else url_path.rstrip("/") + ".md"
+
+
+def url_of(src: str) -> str:
+    """The inverse: 'codes/-1013.md' -> 'codes/-1013/'; 'index.md' -> ''."""
+    return src[: -len("index.md")] if src.endswith("index.md") else src[: -len(".md")] + "/"
+
+
+def md_href(from_src: str, to_src: str) -> Markup:
+    """A Markdown link target from one page source to another; MkDocs checks it in strict mode."""
+    return Markup(posixpath.relpath(to_src, posixpath.dirname(from_src) or "."))
+
+
+def html_href(from_src: str, to_url: str) -> str:
+    """A URL for raw HTML (MkDocs does not rewrite those): relative to the page's served URL."""
+    relative = posixpath.relpath(to_url or ".", url_of(from_src) or ".")
+    return "./" if relative == "." else relative + "/"
+
+
+# --- the site model -----------------------------------------------------------
+
+
+@dataclass
+class Site:
+    """Everything a page may link to, computed once from the data."""
+
+    data: dict
+    codes: dict[int, dict]
+    filters: dict[str, dict]
+    messages: dict[str, dict]  # text -> row
+    message_slug: dict[str, str]
+    table_links: dict[str, list[str]]
+    code_links: dict[int, list[int]]
+    section_pages: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, data: dict) -> "Site":
+        site = cls(
+            data=data,
+            codes={c["code"]: c for c in data["codes"]},
+            filters={r["filter"]: r for r in data["filter_failures"]},
+            messages={r["text"]: r for r in data["engine_messages"]},
+            message_slug=paths.message_slugs([r["text"] for r in data["engine_messages"]]),
+            table_links=relations.table_relations(data),
+            code_links=relations.code_relations(data),
+        )
+        site.section_pages = _section_pages(site)
+        return site
+
+    def code_src(self, code: int) -> str:
+        return src_of(paths.code_path(code))
+
+    def filter_src(self, name: str) -> str:
+        return src_of(paths.filter_path(name))
+
+    def message_src(self, text: str) -> str:
+        return src_of(paths.message_path(self.message_slug[text]))
+
+    def key_src(self, key: str) -> str:
+        kind, _, value = key.partition(":")
+        return self.filter_src(value) if kind == "filter" else self.message_src(value)
+
+    def section_src(self, title: str) -> str:
+        for page in self.section_pages:
+            if page["title"] == title:
+                return page["src"]
+        return "index.md"
+
+    def resolve_upstream_link(self, href: str) -> str | None:
+        """A link to the upstream error page becomes this site's page for the same thing."""
+        parts = urlsplit(href)
+        if not parts.path.rstrip("/").endswith("/errors") or not parts.fragment:
+            return None
+        fragment = parts.fragment
+        for code in self.data["codes"]:
+            if code["anchors"].get("en", "").endswith("#" + fragment) and code["origin"] == "heading":
+                return paths.code_path(code["code"])
+        for page in self.section_pages:
+            if any(url.endswith("#" + fragment) for url in page["anchors"].values()):
+                return page["url"]
+        # raw anchors the data does not keep: the tables' aliases
+        if fragment in ("filter_failures", "filter-failures"):
+            return paths.FILTERS_INDEX
+        if fragment == "other-errors":
+            return paths.MESSAGES_INDEX
+        return None
+
+
+def _section_kind(site: Site, section: dict) -> str:
+    en = section["anchors"].get("en")
+    if any(r["anchors"].get("en") == en for r in site.data["filter_failures"]):
+        return "filters"
+    if any(r["anchors"].get("en") == en for r in site.data["engine_messages"]):
+        return "messages"
+    return "codes"
+
+
+def _section_pages(site: Site) -> list[dict]:
+    pages = []
+    for section in site.data["sections"]:
+        kind = _section_kind(site, section)
+        if kind == "filters":
+            url = paths.FILTERS_INDEX
+        elif kind == "messages":
+            url = paths.MESSAGES_INDEX
+        else:
+            url = paths.section_path(paths.section_slug(section["title"]))
+        pages.append({"title": section["title"], "kind": kind, "url": url, "src": src_of(url), "anchors": section["anchors"]})
+    return pages
+
+
+# --- view models ----------------------------------------------------------------
+
+
+def _link(site: Site, from_src: str, to_src: str, label: str) -> dict:
+    # labels are upstream Markdown (code spans in messages); links inside them are dropped
+    return {"href": md_href(from_src, to_src), "label": md_inline(label, lambda _: None)}
+
+
+def _code_link(site: Site, from_src: str, code: int) -> dict:
+    entry = site.codes[code]
+    return _link(site, from_src, site.code_src(code), f"{code} {entry['name']}")
+
+
+def _upstream_links(anchors: dict[str, str]) -> list[dict]:
+    return [{"href": safe_url(url), "label": LOCALE_LABELS.get(locale, locale)} for locale, url in anchors.items()]
+
+
+def _payload(code: int, message: str) -> Markup:
+    return code_fence(json.dumps({"code": code, "msg": message}, ensure_ascii=False), "json")
+
+
+def _carried_rows(site: Site, code: int) -> list[dict]:
+    return [
+        row
+        for row in site.data["filter_failures"] + site.data["engine_messages"]
+        if code in row["codes"] or code in row["referenced_by"]
+    ]
+
+
+def _row_view(site: Site, from_src: str, row: dict) -> dict:
+    src = site.filter_src(row["filter"]) if row.get("filter") else site.message_src(row["text"])
+    return {
+        "link": _link(site, from_src, src, row["text"]),
+        "description": md_inline(row["description"], lambda h: _site_href(site, from_src, h)),
+        "kind": "filter failure" if row.get("filter") else "rejection message",
+    }
+
+
+def _site_href(site: Site, from_src: str, href: str) -> str | None:
+    target = site.resolve_upstream_link(href)
+    return html_href(from_src, target) if target is not None else None
+
+
+def _messages_view(site: Site, src: str, messages: list[dict]) -> list[Markup]:
+    return [md_inline(m["text"], lambda h: _site_href(site, src, h), placeholders=True) for m in messages]
+
+
+def _placeholders_view(messages: list[dict]) -> list[dict]:
+    tokens = dict.fromkeys(p for m in messages for p in m["placeholders"])
+    return [{"token": md_text(p), "help": md_text(placeholder_help(p))} for p in tokens]
+
+
+def code_page(site: Site, code: dict) -> dict:
+    src = site.code_src(code["code"])
+    ordered = [c["code"] for c in site.data["codes"]]
+    index = ordered.index(code["code"])
+    carried = _carried_rows(site, code["code"])
+    # A code that carries a table's messages is sent with one of them, not with its own summary line.
+    if carried:
+        example_text = carried[0]["plain"]
+    else:
+        example_text = code["messages"][0]["plain"] if code["messages"] else code["name"]
+    return {
+        "src": src,
+        "title": yaml_string(f"{code['code']} {code['name']}"),
+        "heading": md_text(f"{code['code']} {code['name']}"),
+        "code": code["code"],
+        "tags": [yaml_string(str(code["code"])), yaml_string(str(abs(code["code"]))), yaml_string(code["name"])],
+        "description": yaml_string(code["messages"][0]["plain"] if code["messages"] else code["name"]),
+        "section": _link(site, src, site.section_src(code["section"]), code["section"]) if code["section"] else None,
+        "origin_note": code["origin"] == "section-title",
+        "messages": _messages_view(site, src, code["messages"]),
+        "placeholders": _placeholders_view(code["messages"]),
+        "translations": [
+            {"locale": LOCALE_LABELS.get(locale, locale), "name": md_text(t["name"]), "messages": [md_inline(m) for m in t["messages"]]}
+            for locale, t in code["translations"].items()
+        ],
+        "payload": _payload(code["code"], example_text),
+        "upstream": _upstream_links(code["anchors"]),
+        "carried_filters": [_row_view(site, src, r) for r in carried if r.get("filter")],
+        "carried_messages": [_row_view(site, src, r) for r in carried if not r.get("filter")],
+        "related": [_code_link(site, src, c) for c in site.code_links.get(code["code"], []) if c in site.codes],
+        "previous": _code_link(site, src, ordered[index - 1]) if index > 0 else None,
+        "next": _code_link(site, src, ordered[index + 1]) if index + 1 < len(ordered) else None,
+        "short_link": Markup(f"{code['code']}/"),
+        "site_root": Markup(html_href(src, "")),
+    }
+
+
+def _carriers(site: Site, src: str, row: dict) -> list[dict]:
+    codes = list(dict.fromkeys(row["codes"] + row["referenced_by"]))
+    return [_code_link(site, src, c) for c in codes if c in site.codes]
+
+
+def _related_rows(site: Site, src: str, key: str) -> list[dict]:
+    return [
+        {"link": _link(site, src, site.key_src(other), other.split(":", 1)[1]), "kind": "filter failure" if other.startswith("filter:") else "rejection message"}
+        for other in site.table_links.get(key, [])
+    ]
+
+
+def row_page(site: Site, row: dict) -> dict:
+    is_filter = bool(row.get("filter"))
+    src = site.filter_src(row["filter"]) if is_filter else site.message_src(row["text"])
+    carriers = list(dict.fromkeys(row["codes"] + row["referenced_by"]))
+    key = f"filter:{row['filter']}" if is_filter else f"message:{row['text']}"
+    return {
+        "src": src,
+        "is_filter": is_filter,
+        "title": yaml_string(row["text"]),
+        "heading": md_text(row["text"]),
+        "filter": md_text(row.get("filter") or ""),
+        "tags": [yaml_string(t) for t in ([row["filter"], row["text"]] if is_filter else [row["plain"]])],
+        "description_meta": yaml_string(row["description"].replace("\n", " ")),
+        "message": md_inline(row["text"], placeholders=True),
+        "description": md_inline(row["description"], lambda h: _site_href(site, src, h)),
+        "carriers": _carriers(site, src, row),
+        "payloads": [_payload(c, row["plain"]) for c in carriers[:1]] if carriers else [],
+        "upstream": _upstream_links(row["anchors"]),
+        "filter_docs": safe_url(f"{FILTER_DOCS_URL}#{row['filter'].lower()}") if is_filter else None,
+        "related": _related_rows(site, src, key),
+        "index": _link(site, src, src_of(paths.FILTERS_INDEX if is_filter else paths.MESSAGES_INDEX), "All filter failures" if is_filter else "All rejection messages"),
+        "translations": [
+            {"locale": LOCALE_LABELS.get(locale, locale), "text": md_inline(t["text"]), "description": md_inline(t["description"])}
+            for locale, t in row["translations"].items()
+        ],
+    }
+
+
+def _family(code: int) -> str:
+    return f"{str(abs(code))[:2]}xx"
+
+
+def section_page(site: Site, page: dict) -> dict:
+    src = page["src"]
+    codes = [c for c in site.data["codes"] if c["section"] == page["title"]]
+    families: dict[str, list[dict]] = {}
+    for code in codes:
+        families.setdefault(_family(code["code"]), []).append(
+            {
+                "link": _code_link(site, src, code["code"]),
+                "message": md_inline(code["messages"][0]["text"], lambda h: _site_href(site, src, h)) if code["messages"] else "",
+            }
+        )
+    return {
+        "src": src,
+        "title": yaml_string(page["title"]),
+        "heading": md_text(page["title"]),
+        "families": [{"name": name, "rows": rows} for name, rows in families.items()],
+        "split": len(families) > 1,
+        "upstream": _upstream_links(page["anchors"]),
+        "count": len(codes),
+    }
+
+
+def table_index_page(site: Site, kind: str) -> dict:
+    src = src_of(paths.FILTERS_INDEX if kind == "filters" else paths.MESSAGES_INDEX)
+    rows = site.data["filter_failures"] if kind == "filters" else site.data["engine_messages"]
+    section = next((p for p in site.section_pages if p["kind"] == kind), None)
+    carriers = list(dict.fromkeys(c for r in rows for c in r["codes"] + r["referenced_by"]))
+    return {
+        "src": src,
+        "kind": kind,
+        "title": yaml_string(section["title"] if section else ("Filter failures" if kind == "filters" else "Rejection messages")),
+        "heading": md_text(section["title"] if section else ("Filter failures" if kind == "filters" else "Rejection messages")),
+        "rows": [_row_view(site, src, r) for r in rows],
+        "carriers": [_code_link(site, src, c) for c in carriers if c in site.codes],
+        "upstream": _upstream_links(section["anchors"]) if section else [],
+    }
+
+
+def home_page(site: Site) -> dict:
+    data = site.data
+    src = "index.md"
+    primary = data["source"][data["primary_locale"]]
+    return {
+        "src": src,
+        "title": yaml_string(data["title"] or "Binance Spot API error reference"),
+        "upstream_title": md_text(data["title"]),
+        "counts": {
+            "codes": len(data["codes"]),
+            "filters": len(data["filter_failures"]),
+            "messages": len(data["engine_messages"]),
+        },
+        "sections": [_link(site, src, p["src"], p["title"]) | {"kind": p["kind"]} for p in site.section_pages],
+        "sources": [
+            {
+                "locale": LOCALE_LABELS.get(locale, locale),
+                "origin": md_text(source["origin"]),
+                "format": source["format"],
+                "retrieved_at": md_text(source["retrieved_at"] or "not stated by the source"),
+                "sha256": source["sha256"][:12],
+            }
+            for locale, source in data["source"].items()
+        ],
+        "data_date": md_text(_data_date(data)),
+        "example_code": _link(site, src, site.code_src(-1013), "-1013 INVALID_MESSAGE") if -1013 in site.codes else None,
+        "example_filter": _link(site, src, site.filter_src("LOT_SIZE"), "Filter failure: LOT_SIZE") if "LOT_SIZE" in site.filters else None,
+        "primary_origin": md_text(primary["origin"]),
+    }
+
+
+def _data_date(data: dict) -> str:
+    stamps = [s["retrieved_at"] for s in data["source"].values() if s["retrieved_at"]]
+    return stamps[0][:10] if stamps else "unknown date"
+
+
+# --- config the pages need --------------------------------------------------------
+
+
+def generated_config(site: Site) -> dict:
+    """Navigation, short links and the footer: data-dependent parts of mkdocs.yml (INHERITed)."""
+    nav: list = [{"Home": "index.md"}]
+    for page in site.section_pages:
+        nav.append({page["title"]: page["src"]})
+    redirects: dict[str, str] = {}
+    for code in site.data["codes"]:
+        target = site.code_src(code["code"])
+        for alias in (f"{code['code']}.md", f"{abs(code['code'])}.md", f"codes/{abs(code['code'])}.md"):
+            if alias != target:
+                redirects[alias] = target
+    for row in site.data["filter_failures"]:
+        redirects[f"filters/{row['filter']}.md"] = site.filter_src(row["filter"])
+    sources = ", ".join(f"{LOCALE_LABELS.get(l, l)} {s['sha256'][:7]}" for l, s in site.data["source"].items())
+    first_url = next(iter(site.data["codes"][0]["anchors"].values())).split("#")[0]
+    return {
+        "nav": nav,
+        "plugins": {"redirects": {"redirect_maps": dict(sorted(redirects.items()))}},
+        "copyright": (
+            f'Data: <a href="{safe_url(first_url)}">upstream error page</a> as of {md_text(_data_date(site.data))} '
+            f"({md_text(sources)}). Not affiliated with Binance."
+        ),
+    }
+
+
+# --- rendering ---------------------------------------------------------------------
+
+
+def environment() -> Environment:
+    def finalize(value):
+        # Anything not already made safe by a filter is upstream text: escape it for Markdown.
+        return value if isinstance(value, Markup) or isinstance(value, (int, float)) else md_text(value)
+
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        finalize=finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def build_pages(data: dict) -> dict[str, str]:
+    """Page source path -> content, for every page of the site."""
+    site = Site.of(data)
+    env = environment()
+    pages: dict[str, str] = {}
+
+    def put(template: str, view: dict) -> None:
+        if view["src"] in pages:
+            raise ValueError(f"two pages claim {view['src']}")
+        pages[view["src"]] = env.get_template(template).render(page=view)
+
+    put("home.md.j2", home_page(site))
+    for page in site.section_pages:
+        if page["kind"] == "codes":
+            put("section.md.j2", section_page(site, page))
+    for kind in ("filters", "messages"):
+        put("table_index.md.j2", table_index_page(site, kind))
+    for code in data["codes"]:
+        put("code.md.j2", code_page(site, code))
+    for row in data["filter_failures"] + data["engine_messages"]:
+        put("row.md.j2", row_page(site, row))
+    pages[GENERATED_CONFIG] = json.dumps(generated_config(site), ensure_ascii=False, indent=2) + "\n"
+    return pages
+
+
+def render(data_path: Path, out_dir: Path) -> int:
+    """Write the whole generated docs/ beside out_dir, then swap it in."""
+    data = load(data_path)
+    pages = build_pages(data)
+    out_dir = Path(out_dir)
+    staging = out_dir.with_name(f".{out_dir.name}.staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(ASSETS, staging / "assets")
+    for src, content in pages.items():
+        path = staging / src
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    (staging / "errors.json").write_text(dumps(data), encoding="utf-8")
+    shutil.copyfile(ROOT / "data" / "errors.schema.json", staging / "errors.schema.json")
+    swap(staging, out_dir)
+    return len(pages) - 1
+
+
+def swap(staging: Path, out_dir: Path) -> None:
+    """Replace out_dir by staging; the old tree is removed only after the new one is in place."""
+    previous = out_dir.with_name(f".{out_dir.name}.previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    if out_dir.exists():
+        out_dir.rename(previous)
+    staging.rename(out_dir)
+    shutil.rmtree(previous, ignore_errors=True)
