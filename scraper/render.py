@@ -243,10 +243,12 @@ def _carriers(site: Site, src: str, row: dict) -> list[dict]:
 
 
 def _related_rows(site: Site, src: str, key: str) -> list[dict]:
-    return [
-        {"link": _link(site, src, site.key_src(other), other.split(":", 1)[1]), "kind": "filter failure" if other.startswith("filter:") else "rejection message"}
-        for other in site.table_links.get(key, [])
-    ]
+    views = []
+    for other in site.table_links.get(key, []):
+        kind, _, value = other.partition(":")
+        label = site.filters[value]["text"] if kind == "filter" else value
+        views.append({"link": _link(site, src, site.key_src(other), label), "kind": "filter failure" if kind == "filter" else "rejection message"})
+    return views
 
 
 def row_page(site: Site, row: dict) -> dict:

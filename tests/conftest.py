@@ -33,3 +33,29 @@ def seed_catalog(seed_copies):
     from scraper.merge import merge
 
     return merge(seed_copies)
+
+
+DATA = ROOT / "data" / "errors.json"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The site of the committed data, built once per test session in a temporary folder."""
+    from sitebuild import build_site
+
+    return build_site(DATA, tmp_path_factory.mktemp("site-build"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

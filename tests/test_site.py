@@ -1,0 +1,97 @@
+"""The built site: strict build, no broken links, one canonical page per thing, short links."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from scraper import paths
+from scraper.linkcheck import check_site, redirect_target, resolve_redirect
+
+from conftest import DATA, ROOT
+
+
+@pytest.fixture(scope="module")
+def data():
+    return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+def test_no_broken_internal_links_or_anchors(built_site):
+    broken = check_site(built_site)
+    assert broken == [], broken[:10]
+    assert len(list(built_site.rglob("*.html"))) > 160
+
+
+def test_link_checker_finds_a_broken_link(built_site, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(built_site, copy)
+    page = copy / "codes" / "-1013" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("../../filters/lot-size/", "../../filters/lot-sise/", 1), encoding="utf-8")
+    (copy / "index.html").write_text('<a href="codes/-1013/#no-such-anchor">x</a>', encoding="utf-8")
+    problems = {(b.page, b.problem.split(" ")[0]) for b in check_site(copy)}
+    assert ("codes/-1013/index.html", "no") in problems
+    assert any(b.href == "codes/-1013/#no-such-anchor" for b in check_site(copy))
+
+
+def test_every_entry_has_exactly_one_canonical_page(built_site, data):
+    urls = [paths.code_path(c["code"]) for c in data["codes"]]
+    urls += [paths.filter_path(r["filter"]) for r in data["filter_failures"]]
+    slugs = paths.message_slugs([r["text"] for r in data["engine_messages"]])
+    urls += [paths.message_path(slugs[r["text"]]) for r in data["engine_messages"]]
+    assert len(set(urls)) == len(urls)
+    for url in urls:
+        page = built_site / url / "index.html"
+        assert page.is_file(), url
+        assert redirect_target(page) is None, f"{url} is a redirect, not the page"
+
+
+def test_short_links_land_on_the_canonical_page(built_site, data):
+    for code in data["codes"]:
+        canonical = (built_site / paths.code_path(code["code"]) / "index.html").resolve()
+        for short in (f"{code['code']}/", f"{abs(code['code'])}/", f"codes/{abs(code['code'])}/"):
+            assert resolve_redirect(built_site, built_site / short / "index.html").resolve() == canonical, short
+    for row in data["filter_failures"]:
+        landing = resolve_redirect(built_site, built_site / "filters" / row["filter"] / "index.html")
+        assert landing.resolve() == (built_site / paths.filter_path(row["filter"]) / "index.html").resolve()
+
+
+def test_machine_readable_files_are_published(built_site):
+    assert (built_site / "errors.json").read_bytes() == DATA.read_bytes()
+    assert (built_site / "errors.schema.json").read_bytes() == (ROOT / "data" / "errors.schema.json").read_bytes()
+
+
+def test_navigation_shows_sections_not_every_page(built_site):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((built_site / "sections" / "10xx" / "index.html").read_text(encoding="utf-8"), "lxml")
+    nav = soup.select_one("nav.md-nav--primary")
+    links = [a.get("href") for a in nav.find_all("a", href=True)]
+    assert "10xx - General Server or Network issues" in nav.get_text()
+    assert "Filter failures" in nav.get_text()
+    assert not any("codes/" in href for href in links), links
+
+
+def test_material_features(built_site):
+    page = (built_site / "codes" / "-1021" / "index.html").read_text(encoding="utf-8")
+    assert "data-md-color-scheme" in page and "Switch to dark mode" in page  # light/dark toggle
+    assert "navigation.instant" in page and "content.code.copy" in page and "search.suggest" in page
+    assert "2026-01-15" in page  # footer: date of the data
+
+
+def test_site_builds_with_zensical(tmp_path):
+    zensical = shutil.which("zensical", path=str(ROOT / ".venv" / "bin")) or shutil.which("zensical")
+    if zensical is None:
+        pytest.skip("Zensical is not installed (requirements-dev.txt pins it; `make install`)")
+    from scraper import render, site
+
+    site.prepare_workdir(tmp_path)
+    render.render(DATA, tmp_path / "docs")
+    result = subprocess.run([zensical, "build"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    built = tmp_path / "site"
+    assert "INVALID_MESSAGE" in (built / "codes" / "-1013" / "index.html").read_text(encoding="utf-8")
+    assert (built / "1013" / "index.html").is_file()  # the redirect map is honoured too

@@ -1,0 +1,122 @@
+"""The site in a real Chromium: pages, cross-links, short links, copy buttons, and hostile upstream text."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from scraper import paths
+from scraper.model import Message
+
+from conftest import ARTIFACTS, DATA
+from sitebuild import build_site, serve
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[x](javascript:alert(1))",
+    "{{ 7*7 }}",
+    "{% raw %}",
+]
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site):
+    with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"], viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.dialogs = dialogs
+    yield page
+    assert dialogs == [], f"a dialog opened: {dialogs}"
+    context.close()
+
+
+def heading(page) -> str:
+    return page.locator("h1").inner_text().removesuffix("¶").strip()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_code_page_and_payload_copy(page, base_url):
+    page.goto(base_url + "codes/-1021/")
+    assert heading(page) == "-1021 INVALID_TIMESTAMP"
+    assert page.locator("article li").get_by_text("Timestamp for this request is outside of the recvWindow.").is_visible()
+    block = page.locator("#example-response + div.highlight, #example-response ~ div.highlight").first
+    block.hover()
+    block.locator("button[title='Copy to clipboard']").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert json.loads(copied) == {"code": -1021, "msg": "Timestamp for this request is outside of the recvWindow."}
+    short = page.locator(".short-link code").inner_text()
+    assert short == base_url + "-1021/"
+    shot(page, "code-page")
+
+
+def test_filter_page_cross_link(page, base_url):
+    page.goto(base_url + "filters/lot-size/")
+    assert heading(page) == "Filter failure: LOT_SIZE"
+    page.locator("article").get_by_role("link", name="Filter failure: MARKET_LOT_SIZE").first.click()
+    page.wait_for_url("**/filters/market-lot-size/")
+    assert heading(page) == "Filter failure: MARKET_LOT_SIZE"
+    shot(page, "filter-page")
+
+
+def test_rejection_message_page_links_to_its_codes(page, base_url, built_site):
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    slug = paths.message_slugs([r["text"] for r in data["engine_messages"]])["Account has insufficient balance for requested action."]
+    page.goto(base_url + paths.message_path(slug))
+    assert heading(page) == "Account has insufficient balance for requested action."
+    page.locator("article").get_by_role("link", name="-2010 NEW_ORDER_REJECTED").click()
+    page.wait_for_url("**/codes/-2010/")
+    shot(page, "message-page")
+
+
+@pytest.mark.parametrize("short, canonical", [("1013/", "codes/-1013/"), ("-1013/", "codes/-1013/"), ("codes/1013/", "codes/-1013/"), ("filters/LOT_SIZE/", "filters/lot-size/")])
+def test_short_link_lands_on_canonical_page(page, base_url, short, canonical):
+    page.goto(base_url + short)
+    page.wait_for_url(base_url + canonical)
+    assert page.locator("h1").count() == 1
+
+
+def test_light_dark_toggle(page, base_url):
+    page.goto(base_url)
+    before = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    page.locator("label.md-header__button[for^='__palette']:visible").first.click()
+    after = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert {before, after} == {"default", "slate"}
+
+
+def test_hostile_upstream_text_shows_literally_and_runs_nothing(page, tmp_path_factory):
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    poisoned = copy.deepcopy(data)
+    targets = []
+    for code, text in zip(poisoned["codes"], HOSTILE):
+        code["messages"] = [Message.of(text).__dict__]
+        targets.append((paths.code_path(code["code"]), text))
+    poisoned["codes"][5]["name"] = "<b onmouseover=alert(2)>NAME</b>"
+    targets.append((paths.code_path(poisoned["codes"][5]["code"]), "<b onmouseover=alert(2)>NAME</b>"))
+    poisoned["filter_failures"][0]["description"] = HOSTILE[1] + " " + HOSTILE[2]
+    targets.append((paths.filter_path(poisoned["filter_failures"][0]["filter"]), HOSTILE[1] + " " + HOSTILE[2]))
+    site = build_site(poisoned, tmp_path_factory.mktemp("poisoned"))
+    with serve(site) as url:
+        for path, text in targets:
+            page.goto(url + path)
+            page.wait_for_load_state("load")
+            article = page.locator("article")
+            assert text in article.inner_text(), (path, text)
+            assert article.locator("script, img[onerror], a[href^='javascript']").count() == 0
+            assert page.evaluate("typeof window.__pwned") == "undefined"
+    shot(page, "hostile-text")
