@@ -47,7 +47,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) -m bench
+	$(PY) -m scraper.bench
 
 clean:
 	rm -rf site .pytest_cache

@@ -1,0 +1,117 @@
+"""`make bench`: medians and ratios, all measured in this one run.  Not a test: nothing here asserts.
+
+Run: python -m scraper.bench [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from . import render, site, store
+from .parse import read_source
+from .store import ROOT
+
+HTML_COPIES = [
+    ROOT / "tests" / "fixtures" / "html" / "testnet-errors.f88f5cc.en.html",
+    ROOT / "tests" / "fixtures" / "html" / "testnet-errors.f88f5cc.zh-CN.html",
+]
+SNAPSHOT = ROOT / "upstream" / "testnet-errors.snapshot.txt"
+LIVE_PAGE = ROOT / "upstream" / "testnet-errors.en.html"
+
+
+def median_seconds(action: Callable[[], object], repeat: int) -> float:
+    action()  # warm-up: imports, caches
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def scrape_html_copies() -> None:
+    for path in HTML_COPIES:
+        read_source(str(path), path.read_bytes())
+
+
+def page_weight(site_dir: Path, page: Path) -> int:
+    """Bytes a first visit downloads for one page: its HTML and the CSS and JS it references."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+    total = page.stat().st_size
+    for tag in soup.find_all(["link", "script"]):
+        ref = tag.get("href") if tag.name == "link" else tag.get("src")
+        if not ref or "://" in ref or (tag.name == "link" and "stylesheet" not in (tag.get("rel") or [])):
+            continue
+        asset = (page.parent / ref.split("?")[0]).resolve()
+        if asset.is_file() and site_dir.resolve() in asset.parents:
+            total += asset.stat().st_size
+    return total
+
+
+def run(repeat: int) -> list[tuple[str, str]]:
+    results: list[tuple[str, str]] = []
+    scrape = median_seconds(scrape_html_copies, repeat * 5)
+    results.append(("scrape both HTML copies (median)", f"{scrape * 1000:.1f} ms (target < 100 ms)"))
+
+    data = store.load(ROOT / "data" / "errors.json")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = site.prepare_workdir(Path(tmp))
+        data_path = work / "errors.json"
+        data_path.write_text(store.dumps(data), encoding="utf-8")
+        render_time = median_seconds(lambda: render.render(data_path, work / "docs"), repeat)
+        results.append(("render pages (median)", f"{render_time * 1000:.0f} ms"))
+        bare = median_seconds(lambda: site.mkdocs_build(work / "mkdocs.yml", work / "site"), repeat)
+        results.append(("mkdocs build of rendered pages (median)", f"{bare * 1000:.0f} ms"))
+
+        def pipeline() -> None:
+            from .cli import scrape as scrape_sources
+
+            store.save(scrape_sources([str(SNAPSHOT)]), data_path)
+            site.build(data_path, work)
+
+        whole = median_seconds(pipeline, repeat)
+        results.append(("snapshot -> built site (median)", f"{whole * 1000:.0f} ms"))
+        results.append(("ratio pipeline / bare mkdocs build", f"{whole / bare:.2f} (target <= 1.3)"))
+        weight = page_weight(work / "site", work / "site" / "codes" / "-1013" / "index.html")
+        upstream = LIVE_PAGE.stat().st_size
+        results.append(
+            ("one code page: HTML + CSS + JS", f"{weight / 1024:.0f} KiB vs upstream page HTML alone {upstream / 1024:.0f} KiB")
+        )
+    results.extend(_resolver_results())
+    return results
+
+
+def _resolver_results() -> list[tuple[str, str]]:
+    try:
+        from . import evaluate
+    except ImportError:
+        return []
+    bench = getattr(evaluate, "bench_results", None)
+    return list(bench()) if bench else []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scraper.bench", description=__doc__)
+    parser.add_argument("--repeat", type=int, default=5, help="samples per median (default 5)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args(argv)
+    results = run(args.repeat)
+    if args.json:
+        print(json.dumps(dict(results), indent=2))
+    else:
+        width = max(len(name) for name, _ in results)
+        for name, value in results:
+            print(f"{name:<{width}}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
