@@ -10,7 +10,7 @@ SOURCES ?=
 DATA := data/errors.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install data docs site serve test bench clean
+.PHONY: help install data docs site serve test bench rebuild clean
 
 help:
 	@echo "make serve    build the site and serve it on http://127.0.0.1:8000"
@@ -18,6 +18,8 @@ help:
 	@echo "make docs     render data/errors.json into the Markdown pages under docs/"
 	@echo "make test     run every test"
 	@echo "make data     re-scrape the vendored snapshot into $(DATA)"
+	@echo "make rebuild  fetch upstream; replace data, changelog, snapshot and site all or nothing"
+	@echo "              (UPSTREAM_EN=URL UPSTREAM_ZH=URL, REBUILD_FLAGS=--allow-removal / --allow-english-only)"
 	@echo "make bench    benchmarks (medians, not tests)"
 	@echo "make install  create .venv with pinned dependencies"
 
@@ -45,6 +47,14 @@ serve: site
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+UPSTREAM_EN ?= https://developers.binance.com/docs/binance-spot-api-docs/testnet/errors
+UPSTREAM_ZH ?= https://developers.binance.com/docs/zh-CN/binance-spot-api-docs/testnet/errors
+REBUILD_FLAGS ?=
+
+# The only target that touches the network.
+rebuild: $(STAMP)
+	$(PY) -m scraper rebuild --en "$(UPSTREAM_EN)" --zh "$(UPSTREAM_ZH)" $(REBUILD_FLAGS)
 
 bench: $(STAMP)
 	$(PY) -m scraper.bench

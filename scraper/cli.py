@@ -9,22 +9,30 @@ from pathlib import Path
 from . import fetch, merge, store
 from .model import ScrapeError
 from .parse import read_source
+from . import filterdefs, guidance
+from .parse.filters import read_filters_source
 
 ROOT = store.ROOT
 DEFAULT_SNAPSHOT = "upstream/testnet-errors.snapshot.txt"
 DEFAULT_DATA = "data/errors.json"
+DEFAULT_FILTERS_SOURCE = "upstream/filters.md"
+DEFAULT_FILTERS = "data/filters.json"
+DEFAULT_GUIDANCE = "data/guidance.yaml"
 
 
 def scrape(sources: list[str]):
+    """Sources as given, or the vendored snapshot (under the origins its manifest records)."""
+    from .rebuild import read_vendored
+
+    items = [fetch.read(source) for source in sources] if sources else read_vendored(ROOT)
     copies = []
-    for source in sources:
-        fetched = fetch.read(source)
+    for fetched in items:
         copies.extend(read_source(fetched.origin, fetched.body, fetched.retrieved_at))
     return merge.merge(copies)
 
 
 def cmd_scrape(args: argparse.Namespace) -> int:
-    catalog = scrape(args.sources or [DEFAULT_SNAPSHOT])
+    catalog = scrape(args.sources)
     store.save(catalog, Path(args.output))
     for locale, consistency in catalog.consistency.items():
         print(consistency.summary(locale), file=sys.stderr)
@@ -52,16 +60,103 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scrape_filters(args: argparse.Namespace) -> int:
+    fetched = fetch.read(args.source)
+    page = read_filters_source(fetched.origin, fetched.body, args.page_url, fetched.retrieved_at)
+    filterdefs.save(page, Path(args.output))
+    print(f"wrote {args.output}: {len(page.filters)} filters, anchors into {page.page_url}", file=sys.stderr)
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    data = store.load(Path(args.data))
+    filters = filterdefs.load(Path(args.filters))
+    curated = guidance.load(Path(args.guidance))
+    report = guidance.coverage(curated, data, filters, origin=args.guidance)
+    print(report.report())
+    guidance.require_known(curated, data, filters, origin=args.guidance)  # an unknown key fails the build
+    return 1 if args.strict and not report.complete else 0
+
+
+def cmd_lookup(args: argparse.Namespace) -> int:
+    import json
+
+    from . import resolve, search_index
+
+    history = None if args.no_history else Path(args.history)
+    index = search_index.index_for(store.load(Path(args.data)), history)
+    match = resolve.resolve(index, args.text)
+    if match is None or match.kind == "not-found":
+        print(search_index.not_found_line(match, args.text))
+        return 1
+    print(json.dumps(match.to_dict(), ensure_ascii=False))
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """Replay upstream versions, oldest first, into a fresh changelog; then the committed data."""
+    import re
+
+    from . import changes
+
+    history, previous = changes.empty_history(), None
+    for source in args.versions:
+        fetched = fetch.read(source)
+        data = store.catalog_to_dict(merge.merge(read_source(fetched.origin, fetched.body)))
+        match = re.match(r"(\d{4}-\d{2}-\d{2})_(\w+)", Path(source).stem)
+        if not match:
+            raise ScrapeError(f"{source}: name it DATE_VERSION.md (e.g. 2026-03-09_f88f5cc.md) to date the replay")
+        changes.record(history, previous, data, version=match.group(2), date=match.group(1))
+        previous = data
+    current = store.load(Path(args.data))
+    if previous is not None and not changes.diff(previous, current).is_empty():
+        raise ScrapeError(f"{args.data}: differs from the last replayed version; replay up to the data's own version")
+    store.write_atomic(Path(args.output), store.dumps(history))
+    print(f"wrote {args.output}: {len(history['entries'])} entries", file=sys.stderr)
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from . import rebuild
+
+    options = rebuild.Options(
+        en_url=args.en,
+        zh_url=args.zh,
+        policy=fetch.HttpPolicy(timeout=args.timeout, attempts=args.attempts, backoff=args.backoff),
+        allow_english_only=args.allow_english_only,
+        allow_removal=args.allow_removal,
+    )
+    outcome = rebuild.rebuild(Path(args.root), options)
+    print(outcome.message)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m scraper", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     scrape_cmd = commands.add_parser("scrape", help="parse upstream copies into validated JSON")
     scrape_cmd.add_argument(
-        "sources", nargs="*", metavar="SOURCE", help=f"file or URL; format detected (default {DEFAULT_SNAPSHOT})"
+        "sources", nargs="*", metavar="SOURCE", help="file or URL; format detected (default: the vendored snapshot, upstream/manifest.json)"
     )
     scrape_cmd.add_argument("-o", "--output", default=DEFAULT_DATA, help=f"output JSON (default {DEFAULT_DATA})")
     scrape_cmd.set_defaults(handler=cmd_scrape)
+
+    filters_cmd = commands.add_parser("scrape-filters", help="parse upstream's filters page into validated JSON")
+    filters_cmd.add_argument(
+        "source", nargs="?", default=DEFAULT_FILTERS_SOURCE, metavar="SOURCE",
+        help=f"filters.md file or URL (default {DEFAULT_FILTERS_SOURCE}; a name with 'testnet' anchors into testnet/filters)",
+    )
+    filters_cmd.add_argument("-o", "--output", default=DEFAULT_FILTERS, help=f"output JSON (default {DEFAULT_FILTERS})")
+    filters_cmd.add_argument("--page-url", help="the upstream page the anchors point into (default: from the source's name)")
+    filters_cmd.set_defaults(handler=cmd_scrape_filters)
+
+    coverage_cmd = commands.add_parser("coverage", help="which codes, filters and messages still lack guidance")
+    coverage_cmd.add_argument("--guidance", default=DEFAULT_GUIDANCE, help=f"(default {DEFAULT_GUIDANCE})")
+    coverage_cmd.add_argument("--data", default=DEFAULT_DATA, help=f"(default {DEFAULT_DATA})")
+    coverage_cmd.add_argument("--filters", default=DEFAULT_FILTERS, help=f"(default {DEFAULT_FILTERS})")
+    coverage_cmd.add_argument("--strict", action="store_true", help="also fail while any entry is missing")
+    coverage_cmd.set_defaults(handler=cmd_coverage)
 
     render_cmd = commands.add_parser("render", help="render the JSON into the Markdown pages MkDocs builds")
     render_cmd.add_argument("--data", default=DEFAULT_DATA, help=f"input JSON (default {DEFAULT_DATA})")
@@ -72,6 +167,34 @@ def build_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--data", default=DEFAULT_DATA, help=f"input JSON (default {DEFAULT_DATA})")
     build_cmd.add_argument("--site-dir", default="site", help="output folder, replaced whole (default site)")
     build_cmd.set_defaults(handler=cmd_build)
+
+    history_cmd = commands.add_parser("history", help="replay upstream versions (oldest first) into a changelog")
+    history_cmd.add_argument("versions", nargs="+", metavar="VERSION", help="files named DATE_VERSION.md, oldest first")
+    history_cmd.add_argument("--data", default=DEFAULT_DATA, help="the data the replay must end on")
+    history_cmd.add_argument("-o", "--output", default="data/changes.json")
+    history_cmd.set_defaults(handler=cmd_history)
+
+    from .model import DEFAULT_PAGE_URLS
+
+    rebuild_cmd = commands.add_parser("rebuild", help="fetch upstream, and replace data, snapshot and site all or nothing")
+    rebuild_cmd.add_argument("--en", default=DEFAULT_PAGE_URLS["en"], help="URL of the English page")
+    rebuild_cmd.add_argument("--zh", default=DEFAULT_PAGE_URLS["zh-CN"], help="URL of the zh-CN page")
+    rebuild_cmd.add_argument("--timeout", type=float, default=20.0, help="seconds per request (default 20)")
+    rebuild_cmd.add_argument("--attempts", type=int, default=3, help="tries per page (default 3)")
+    rebuild_cmd.add_argument("--backoff", type=float, default=1.0, help="seconds before the first retry, doubled after")
+    rebuild_cmd.add_argument("--allow-english-only", action="store_true", help="publish the English copy when zh-CN fails")
+    rebuild_cmd.add_argument("--allow-removal", action="store_true", help="accept a drop of more than 10%% of codes or rows")
+    rebuild_cmd.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
+    rebuild_cmd.set_defaults(handler=cmd_rebuild)
+
+    lookup_cmd = commands.add_parser("lookup", help="the page for a pasted error: code, name, message or log line")
+    lookup_cmd.add_argument("text", metavar="TEXT", help="what the user pasted")
+    lookup_cmd.add_argument("--data", default=DEFAULT_DATA, help=f"input JSON (default {DEFAULT_DATA})")
+    lookup_cmd.add_argument(
+        "--history", default=str(ROOT / "tests" / "fixtures" / "upstream-history"), help="old upstream copies (old wordings)"
+    )
+    lookup_cmd.add_argument("--no-history", action="store_true", help="current wordings only")
+    lookup_cmd.set_defaults(handler=cmd_lookup)
     return parser
 
 

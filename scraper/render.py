@@ -70,10 +70,11 @@ class Site:
     message_slug: dict[str, str]
     table_links: dict[str, list[str]]
     code_links: dict[int, list[int]]
+    history: dict = field(default_factory=dict)
     section_pages: list[dict] = field(default_factory=list)
 
     @classmethod
-    def of(cls, data: dict) -> "Site":
+    def of(cls, data: dict, history: dict | None = None) -> "Site":
         site = cls(
             data=data,
             codes={c["code"]: c for c in data["codes"]},
@@ -82,9 +83,17 @@ class Site:
             message_slug=paths.message_slugs([r["text"] for r in data["engine_messages"]]),
             table_links=relations.table_relations(data),
             code_links=relations.code_relations(data),
+            history=history or {"entries": [], "seen": {}, "removed_codes": []},
         )
         site.section_pages = _section_pages(site)
         return site
+
+    def seen(self, key: str) -> dict | None:
+        return self.history["seen"].get(key)
+
+    def removed_codes(self) -> list[dict]:
+        present = set(self.codes)
+        return [c for c in self.history["removed_codes"] if c["code"] not in present]
 
     def code_src(self, code: int) -> str:
         return src_of(paths.code_path(code))
@@ -230,10 +239,22 @@ def code_page(site: Site, code: dict) -> dict:
         "carried_filters": [_row_view(site, src, r) for r in carried if r.get("filter")],
         "carried_messages": [_row_view(site, src, r) for r in carried if not r.get("filter")],
         "related": [_code_link(site, src, c) for c in site.code_links.get(code["code"], []) if c in site.codes],
+        "seen": _seen_view(site.seen(f"code:{code['code']}")),
+        "changes": md_href(src, src_of(paths.CHANGES_PAGE)),
         "previous": _code_link(site, src, ordered[index - 1]) if index > 0 else None,
         "next": _code_link(site, src, ordered[index + 1]) if index + 1 < len(ordered) else None,
         "short_link": Markup(f"{code['code']}/"),
         "site_root": Markup(html_href(src, "")),
+    }
+
+
+def _seen_view(seen: dict | None) -> dict | None:
+    if not seen:
+        return None
+    return {
+        "first_seen": md_text(seen["first_seen"]),
+        "since_history_start": bool(seen.get("baseline")),
+        "last_changed": md_text(seen["last_changed"]),
     }
 
 
@@ -271,6 +292,8 @@ def row_page(site: Site, row: dict) -> dict:
         "upstream": _upstream_links(row["anchors"]),
         "filter_docs": safe_url(f"{FILTER_DOCS_URL}#{row['filter'].lower()}") if is_filter else None,
         "related": _related_rows(site, src, key),
+        "seen": _seen_view(site.seen(key)),
+        "changes": md_href(src, src_of(paths.CHANGES_PAGE)),
         "index": _link(site, src, src_of(paths.FILTERS_INDEX if is_filter else paths.MESSAGES_INDEX), "All filter failures" if is_filter else "All rejection messages"),
         "translations": [
             {"locale": LOCALE_LABELS.get(locale, locale), "text": md_inline(t["text"]), "description": md_inline(t["description"])}
@@ -365,8 +388,9 @@ def generated_config(site: Site) -> dict:
     nav: list = [{"Home": "index.md"}]
     for page in site.section_pages:
         nav.append({page["title"]: page["src"]})
+    nav.append({"What changed upstream": src_of(paths.CHANGES_PAGE)})
     redirects: dict[str, str] = {}
-    for code in site.data["codes"]:
+    for code in site.data["codes"] + site.removed_codes():
         target = site.code_src(code["code"])
         for alias in (f"{code['code']}.md", f"{abs(code['code'])}.md", f"codes/{abs(code['code'])}.md"):
             if alias != target:
@@ -404,9 +428,9 @@ def environment() -> Environment:
     )
 
 
-def build_pages(data: dict) -> dict[str, str]:
+def build_pages(data: dict, history: dict | None = None) -> dict[str, str]:
     """Page source path -> content, for every page of the site."""
-    site = Site.of(data)
+    site = Site.of(data, history)
     env = environment()
     pages: dict[str, str] = {}
 
@@ -425,6 +449,10 @@ def build_pages(data: dict) -> dict[str, str]:
         put("code.md.j2", code_page(site, code))
     for row in data["filter_failures"] + data["engine_messages"]:
         put("row.md.j2", row_page(site, row))
+    for code in site.removed_codes():
+        put("removed_code.md.j2", removed_code_page(site, code))
+    put("changes.md.j2", changes_page(site))
+    pages["changes/feed.xml"] = atom_feed(site)
     pages[GENERATED_CONFIG] = json.dumps(generated_config(site), ensure_ascii=False, indent=2) + "\n"
     return pages
 
@@ -432,7 +460,9 @@ def build_pages(data: dict) -> dict[str, str]:
 def render(data_path: Path, out_dir: Path) -> int:
     """Write the whole generated docs/ beside out_dir, then swap it in."""
     data = load(data_path)
-    pages = build_pages(data)
+    history_path = Path(data_path).with_name("changes.json")
+    history = json.loads(history_path.read_text(encoding="utf-8")) if history_path.exists() else None
+    pages = build_pages(data, history)
     out_dir = Path(out_dir)
     staging = out_dir.with_name(f".{out_dir.name}.staging")
     shutil.rmtree(staging, ignore_errors=True)
@@ -444,7 +474,7 @@ def render(data_path: Path, out_dir: Path) -> int:
     (staging / "errors.json").write_text(dumps(data), encoding="utf-8")
     shutil.copyfile(ROOT / "data" / "errors.schema.json", staging / "errors.schema.json")
     swap(staging, out_dir)
-    return len(pages) - 1
+    return sum(src.endswith(".md") for src in pages)
 
 
 def swap(staging: Path, out_dir: Path) -> None:
@@ -455,3 +485,114 @@ def swap(staging: Path, out_dir: Path) -> None:
         out_dir.rename(previous)
     staging.rename(out_dir)
     shutil.rmtree(previous, ignore_errors=True)
+
+
+# --- what changed upstream ---------------------------------------------------------------
+
+
+def removed_code_page(site: Site, code: dict) -> dict:
+    src = site.code_src(code["code"])
+    return {
+        "src": src,
+        "title": yaml_string(f"{code['code']} {code['name']} (removed upstream)"),
+        "heading": md_text(f"{code['code']} {code['name']}"),
+        "removed": md_text(code["removed"]),
+        "messages": [md_inline(m, lambda h: _site_href(site, src, h)) for m in code["messages"]],
+        "section": md_text(code["section"]),
+        "changes": _link(site, src, src_of(paths.CHANGES_PAGE), "What changed upstream"),
+        "upstream": _upstream_links(code["anchors"]),
+    }
+
+
+def _change_link(site: Site, src: str, kind: str, key: str, label: str) -> dict:
+    """A link to the page a change belongs to; removed rows have none."""
+    if kind == "code" and (int(key) in site.codes or any(c["code"] == int(key) for c in site.removed_codes())):
+        target = site.code_src(int(key))
+    elif kind == "filter" and key in site.filters:
+        target = site.filter_src(key)
+    elif kind == "message" and key in site.messages:
+        target = site.message_src(key)
+    else:
+        return {"href": None, "label": md_inline(label, lambda _: None)}
+    return _link(site, src, target, label)
+
+
+def changes_page(site: Site) -> dict:
+    src = src_of(paths.CHANGES_PAGE)
+    entries = []
+    for entry in site.history["entries"]:
+        def code_item(item: dict) -> dict:
+            return _change_link(site, src, "code", str(item["code"]), f"{item['code']} {item.get('name') or item.get('new')}")
+
+        def message_item(item: dict) -> dict:
+            if item["kind"] == "code":
+                code = item["code"]
+                name = site.codes[code]["name"] if code in site.codes else ""
+                label = f"{code} {name}".strip()
+            else:
+                label = site.filters[item["key"]]["text"] if item["key"] in site.filters else item["key"]
+            view = {
+                "page": _change_link(site, src, item["kind"], item["key"], label),
+                "show_text": item["kind"] == "code",
+                "text": md_inline(item.get("text", ""), lambda _: None),
+                "old": md_inline(item.get("old", ""), lambda _: None),
+                "new": md_inline(item.get("new", ""), lambda _: None),
+                "kind": {"code": "message", "message": "rejection message", "filter": "filter failure"}[item["kind"]],
+            }
+            return view
+
+        entries.append(
+            {
+                "date": md_text(entry["date"]),
+                "version": md_text(entry["version"]),
+                "anchor": Markup(_entry_anchor(entry)),
+                "baseline": entry.get("baseline", False),
+                "summary": md_text(entry["summary"]),
+                "counts": entry["counts"],
+                "added_codes": [code_item(i) for i in entry.get("added_codes", [])],
+                "removed_codes": [code_item(i) for i in entry.get("removed_codes", [])],
+                "renamed_codes": [
+                    {"link": code_item(i), "old": md_text(i["old"]), "new": md_text(i["new"])} for i in entry.get("renamed_codes", [])
+                ],
+                "added_messages": [message_item(i) for i in entry.get("added_messages", [])],
+                "removed_messages": [message_item(i) for i in entry.get("removed_messages", [])],
+                "reworded_messages": [message_item(i) for i in entry.get("reworded_messages", [])],
+            }
+        )
+    return {"src": src, "entries": entries, "feed": Markup("feed.xml")}
+
+
+def atom_feed(site: Site, base_url: str = "") -> str:
+    """The changelog as Atom.  Dates come from the entries, so the same history gives the same bytes."""
+    from xml.etree import ElementTree as ET
+
+    ns = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", ns)
+    feed = ET.Element(f"{{{ns}}}feed")
+    ET.SubElement(feed, f"{{{ns}}}title").text = "Binance Spot API (testnet) errors: what changed upstream"
+    ET.SubElement(feed, f"{{{ns}}}id").text = "urn:binance-spot-errors-reference:changes"
+    entries = site.history["entries"]
+    ET.SubElement(feed, f"{{{ns}}}updated").text = f"{entries[0]['date']}T00:00:00Z" if entries else "1970-01-01T00:00:00Z"
+    ET.SubElement(feed, f"{{{ns}}}link", href="./", rel="alternate")
+    for entry in entries:
+        item = ET.SubElement(feed, f"{{{ns}}}entry")
+        ET.SubElement(item, f"{{{ns}}}title").text = f"{entry['date']}: {entry['summary']}"
+        ET.SubElement(item, f"{{{ns}}}id").text = f"urn:binance-spot-errors-reference:change:{entry['date']}:{entry['version']}"
+        ET.SubElement(item, f"{{{ns}}}updated").text = f"{entry['date']}T00:00:00Z"
+        ET.SubElement(item, f"{{{ns}}}link", href=f"./#{_entry_anchor(entry)}", rel="alternate")
+        lines = [f"{c['code']} {c['name']} added" for c in entry.get("added_codes", [])]
+        lines += [f"{c['code']} {c['name']} removed" for c in entry.get("removed_codes", [])]
+        lines += [f"{c['code']} renamed {c['old']} -> {c['new']}" for c in entry.get("renamed_codes", [])]
+        lines += [f"added: {m.get('text')}" for m in entry.get("added_messages", [])]
+        lines += [f"removed: {m.get('text')}" for m in entry.get("removed_messages", [])]
+        lines += [f"reworded: {m.get('old')} -> {m.get('new')}" for m in entry.get("reworded_messages", [])]
+        ET.SubElement(item, f"{{{ns}}}summary").text = "\n".join(lines) or entry["summary"]
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _entry_anchor(entry: dict) -> str:
+    """The id MkDocs' toc gives the entry's heading ('2026-03-09 · version f88f5cc')."""
+    import re
+
+    return re.sub(r"[^\w\- ]", "", f"{entry['date']} version {entry['version']}".lower()).strip().replace(" ", "-")

@@ -1,0 +1,419 @@
+// The browser twin of scraper/resolve.py: the same lookup over the same index
+// (docs/assets/search-index.json, written by scraper.search_index.write_index).
+// Every function mirrors the Python function of the same name; change both or
+// neither.  tests/test_resolver_twin.py runs both on every test input in
+// Chromium and requires identical answers.  No dependencies, no build step.
+//
+//   ErrorResolver.load(indexObject);
+//   ErrorResolver.resolve("APIError(code=-1013): Filter failure: LOT_SIZE")
+//   // -> {code: -1013, name: "LOT_SIZE", kind: "filter", message: "Filter failure: LOT_SIZE",
+//   //     path: "filters/lot-size/", codes: [-1013]}   (null when nothing is recognised)
+(function (root) {
+  "use strict";
+
+  var INDEX_FORMAT = 1;
+
+  // --- words -------------------------------------------------------------------
+
+  // Explicit classes, as in Python: \s, \d and \w differ between the two languages.
+  var WHITESPACE_RE = /[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+/g;
+  var JSON_ESCAPE_RE = /\\u([0-9a-fA-F]{4})/g;
+  var QUOTES_RE = /["`\u00b4\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033]/g;
+  var WORD_RE = /[a-z0-9_]+/g;
+  var DIGITS_RE = /^[0-9]+$/;
+
+  function normalize(text) {
+    text = text.replace(JSON_ESCAPE_RE, function (_, hex) {
+      return String.fromCharCode(parseInt(hex, 16));
+    });
+    text = text.normalize("NFKC");
+    text = text.split("\\'").join("'").split('\\"').join('"');
+    text = text.replace(QUOTES_RE, "'");
+    text = text.replace(WHITESPACE_RE, " ").replace(/^ +| +$/g, "");
+    return text.toLowerCase();
+  }
+
+  function stem(word) {
+    var n = word.length;
+    if (n > 5 && word.slice(-3) === "ing") return word.slice(0, -3);
+    if (n > 4 && word.slice(-2) === "ed") return word.slice(0, -2);
+    if (n > 3 && word.slice(-1) === "s" && word.slice(-2) !== "ss") return word.slice(0, -1);
+    return word;
+  }
+
+  function stripUnderscores(word) {
+    return word.replace(/^_+|_+$/g, "");
+  }
+
+  function words(normalized) {
+    var result = [];
+    var raw = normalized.match(WORD_RE) || [];
+    for (var i = 0; i < raw.length; i++) {
+      var word = stripUnderscores(raw[i]);
+      if (word) result.push(word.indexOf("_") >= 0 ? word : stem(word));
+    }
+    return result;
+  }
+
+  function keywords(sequence) {
+    var seen = new Set();
+    var result = [];
+    for (var i = 0; i < sequence.length; i++) {
+      var word = sequence[i];
+      if (word && word.length > 1 && !DIGITS_RE.test(word) && !seen.has(word)) {
+        seen.add(word);
+        result.push(word);
+      }
+    }
+    return result;
+  }
+
+  function typoEligible(word, minLength) {
+    return word.length >= minLength && !/[0-9_]/.test(word);
+  }
+
+  function deletions(word) {
+    var result = [word];
+    for (var i = 0; i < word.length; i++) result.push(word.slice(0, i) + word.slice(i + 1));
+    return result;
+  }
+
+  function itemsPattern(items) {
+    var source = "";
+    for (var i = 0; i < items.length; i++) source += items[i] ? " " + items[i] : "(?: [^ ]+)*?";
+    return source + "(?= )";
+  }
+
+  // --- code evidence ---------------------------------------------------------------
+
+  var CODE_CONTEXT_RE =
+    /(?<![a-z0-9])(?:error_?|err_?|api_?)?code(?![a-z0-9])[ '\])]*(?:=>|[:=])? ?(?:int\()?(- ?)?([0-9]{1,6})(?![0-9]|\.[0-9])/g;
+  var SIGNED_RE = /(?<![a-z0-9_.\-\/])-([0-9]{4,5})(?![0-9]|\.[0-9])/g;
+  var ONLY_NUMBER_RE = /^(- ?)?([0-9]{1,6})[.!]?$/;
+  var FILTER_FAILURE_RE = /filter failure ?[:\-]? ?'?([a-z][a-z0-9_]*)/g;
+  var MESSAGE_FIELD_RE = /(?<![a-z0-9_])(?:msg|message|error_?message)'?\]? ?(?:=>|[:=]) ?(.+)$/;
+  var FIELD_END_RE = /' ?[,}\]]/g;
+  var LEADING_NOISE_RE = /^[ :,)\]'=>\-]+/;
+
+  function codeEvidence(c, sign, digits, end) {
+    var number = parseInt(digits, 10);
+    if (!sign && number >= 100 && number <= 599) return null; // an HTTP status, never an API code
+    var value = sign ? -number : number;
+    if (c.codes.has(String(value))) return { value: value, known: true, end: end };
+    if (value > 0 && c.codes.has(String(-value))) return { value: -value, known: true, end: end };
+    return { value: value, known: false, end: end };
+  }
+
+  function findCode(c, text) {
+    var groups = [[], [], []];
+    var m;
+    for (m of text.matchAll(CODE_CONTEXT_RE)) groups[0].push(codeEvidence(c, m[1], m[2], m.index + m[0].length));
+    for (m of text.matchAll(SIGNED_RE)) groups[1].push(codeEvidence(c, "-", m[1], m.index + m[0].length));
+    m = text.match(ONLY_NUMBER_RE);
+    if (m) groups[2].push(codeEvidence(c, m[1], m[2], m.index + m[0].length));
+    for (var g = 0; g < groups.length; g++) {
+      var found = groups[g].filter(function (e) { return e !== null; });
+      if (found.length) {
+        for (var i = 0; i < found.length; i++) if (found[i].known) return found[i];
+        return found[0];
+      }
+    }
+    return null;
+  }
+
+  function segments(text, code) {
+    var found = [text];
+    var field = text.match(MESSAGE_FIELD_RE);
+    if (field) found.push(field[1]);
+    if (code !== null) found.push(text.slice(code.end));
+    var result = [];
+    for (var i = 0; i < found.length; i++) {
+      var segment = found[i].replace(LEADING_NOISE_RE, "");
+      FIELD_END_RE.lastIndex = 1;
+      var end = FIELD_END_RE.exec(segment);
+      if (end) segment = segment.slice(0, end.index);
+      if (segment && result.indexOf(segment) < 0) result.push(segment);
+    }
+    return result;
+  }
+
+  // --- the compiled index ------------------------------------------------------------
+
+  function toMap(object) {
+    var map = new Map();
+    Object.keys(object).forEach(function (key) { map.set(key, object[key]); });
+    return map;
+  }
+
+  function compile(index) {
+    if (!index || index.format !== INDEX_FORMAT) {
+      throw new Error("search index format " + (index && index.format) + ", expected " + INDEX_FORMAT);
+    }
+    var c = {
+      index: index,
+      tuning: index.tuning,
+      weights: toMap(index.weights), // Maps, not objects: a pasted "constructor" must not find Object.prototype
+      codes: toMap(index.codes),
+      names: toMap(index.names),
+      entries: index.entries,
+      patterns: [],
+      keywords: [],
+      sizes: [],
+      totals: [],
+      postings: new Map(),
+      typos: new Map(),
+    };
+    c.entries.forEach(function (entry, i) {
+      c.patterns.push(new RegExp(itemsPattern(entry[2])));
+      var found = keywords(entry[2]);
+      c.keywords.push(found);
+      c.sizes.push(found.length);
+      var total = 0;
+      found.forEach(function (word) {
+        total += c.weights.get(word);
+        if (!c.postings.has(word)) c.postings.set(word, []);
+        c.postings.get(word).push(i);
+      });
+      c.totals.push(total);
+    });
+    c.weights.forEach(function (_, word) {
+      if (!typoEligible(word, c.tuning.typo_min_length)) return;
+      deletions(word).forEach(function (variant) {
+        if (!c.typos.has(variant)) c.typos.set(variant, []);
+        c.typos.get(variant).push(word);
+      });
+    });
+    return c;
+  }
+
+  function vocabularyOf(c, word) {
+    if (c.weights.has(word)) return [word];
+    if (!typoEligible(word, c.tuning.typo_min_length)) return [];
+    var found = [];
+    deletions(word).forEach(function (variant) {
+      (c.typos.get(variant) || []).forEach(function (known) {
+        if (found.indexOf(known) < 0) found.push(known);
+      });
+    });
+    return found;
+  }
+
+  // --- scoring ------------------------------------------------------------------------
+
+  // Python's Scored.strength(): the tuple (exact, recall * matched, recall).
+  function compareStrength(a, b) {
+    if (a.exact !== b.exact) return a.exact ? 1 : -1;
+    var x = a.recall * a.matched, y = b.recall * b.matched;
+    if (x !== y) return x > y ? 1 : -1;
+    if (a.recall !== b.recall) return a.recall > b.recall ? 1 : -1;
+    return 0;
+  }
+
+  // Python's Scored.key(): strength, then the earlier entry.
+  function compareKeys(a, b) {
+    return compareStrength(a, b) || b.entry - a.entry;
+  }
+
+  // Returns {accepted: the messages found (every scored one with `everything`), touched: partial candidates}.
+  function scoreEntries(c, text, everything) {
+    var sequence = words(text);
+    var present = [];
+    var seen = new Set();
+    keywords(sequence).forEach(function (word) {
+      vocabularyOf(c, word).forEach(function (known) {
+        if (!seen.has(known)) {
+          seen.add(known);
+          present.push(known);
+        }
+      });
+    });
+    var weight = new Map(), count = new Map();
+    present.forEach(function (word) {
+      var w = c.weights.get(word);
+      c.postings.get(word).forEach(function (i) {
+        if (weight.has(i)) {
+          weight.set(i, weight.get(i) + w);
+          count.set(i, count.get(i) + 1);
+        } else {
+          weight.set(i, w);
+          count.set(i, 1);
+        }
+      });
+    });
+    var spaced = " " + sequence.join(" ") + " ";
+    var tuning = c.tuning;
+    var accepted = [], touched = [];
+    Array.from(weight.keys()).sort(function (a, b) { return a - b; }).forEach(function (i) {
+      var size = c.sizes[i], n = count.get(i);
+      var recall = weight.get(i) / c.totals[i];
+      var share = n / size;
+      var exact = n === size && c.patterns[i].test(spaced);
+      var found = exact || (recall >= tuning.recall && share >= tuning.share && n >= tuning.near_words);
+      if (found || everything) {
+        accepted.push({ entry: i, recall: recall, share: share, matched: weight.get(i), count: n, exact: exact, found: found });
+      }
+      if (n * 2 >= tuning.partial_words) touched.push(i);
+    });
+    return { accepted: accepted, touched: touched };
+  }
+
+  function best(c, scored, pages, kinds) {
+    var found = null;
+    scored.forEach(function (s) {
+      var page = c.entries[s.entry][0];
+      if (!s.found || (pages && pages.indexOf(page) < 0)) return;
+      if (kinds && kinds.indexOf(c.index.pages[page].kind) < 0) return;
+      if (found === null || compareKeys(s, found) > 0) found = s;
+    });
+    return found;
+  }
+
+  function compareTuples(a, b) {
+    for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i] ? 1 : -1;
+    return 0;
+  }
+
+  function longestRun(sequence, items) {
+    var bestRun = [0, 0];
+    var zero = [0, 0];
+    var previous = new Array(items.length + 1).fill(zero);
+    sequence.forEach(function (word) {
+      var current = new Array(items.length + 1).fill(zero);
+      items.forEach(function (item, j) {
+        var before = previous[j];
+        var run;
+        if (item === null) run = [before[0], before[1] + 1];
+        else if (item === word) run = [before[0] + 1, before[1] + 1];
+        else return;
+        current[j + 1] = run;
+        if (compareTuples(run, bestRun) > 0) bestRun = run;
+      });
+      previous = current;
+    });
+    return bestRun;
+  }
+
+  function bestPartial(c, parts, touched, kinds) {
+    var found = null;
+    parts.forEach(function (part) {
+      var sequence = words(part);
+      if (!sequence.length) return;
+      touched.forEach(function (i) {
+        if (kinds && kinds.indexOf(c.index.pages[c.entries[i][0]].kind) < 0) return;
+        var run = longestRun(sequence, c.entries[i][2]);
+        var coverage = run[1] / sequence.length;
+        if (run[0] < c.tuning.partial_words || coverage < c.tuning.partial_coverage) return;
+        var candidate = [run[0], coverage, -i];
+        if (found === null || compareTuples(candidate, found) > 0) found = candidate;
+      });
+    });
+    return found ? -found[2] : null;
+  }
+
+  // --- answers ---------------------------------------------------------------------------
+
+  function match(c, pageNumber, code, message) {
+    var page = c.index.pages[pageNumber];
+    var codes = page.codes.slice();
+    if (code === null && codes.length === 1) code = codes[0];
+    if (code !== null && codes.indexOf(code) < 0) codes = [code];
+    var name;
+    if (page.kind === "code") {
+      name = page.name;
+    } else if (page.kind === "filter") {
+      name = page.name;
+      message = page.text;
+    } else {
+      var codePage = code !== null && c.codes.has(String(code)) ? c.codes.get(String(code)) : null;
+      name = codePage !== null ? c.index.pages[codePage].name : null;
+      message = page.text;
+    }
+    return { code: code, name: name, kind: page.kind, message: message, path: page.path, codes: codes };
+  }
+
+  function filterPage(c, text) {
+    for (var m of text.matchAll(FILTER_FAILURE_RE)) {
+      var key = m[1].toUpperCase();
+      if (c.names.has(key) && c.index.pages[c.names.get(key)].kind === "filter") return c.names.get(key);
+    }
+    return null;
+  }
+
+  function namePage(c, text, kinds) {
+    var found = (text.match(WORD_RE) || []).map(stripUnderscores);
+    var candidates = found.filter(function (word) { return word.indexOf("_") >= 0 || found.length === 1; });
+    if (found.length > 1) candidates.push(found.join("_"));
+    for (var i = 0; i < candidates.length; i++) {
+      var key = candidates[i].toUpperCase();
+      if (c.names.has(key) && kinds.indexOf(c.index.pages[c.names.get(key)].kind) >= 0) return c.names.get(key);
+    }
+    return null;
+  }
+
+  var ROWS = ["message", "filter"];
+
+  function resolveWithCode(c, text, code) {
+    var scores = scoreEntries(c, text, false);
+    var ownPage = c.codes.get(String(code.value));
+    var own = best(c, scores.accepted, [ownPage], null);
+    var row = best(c, scores.accepted, null, ROWS);
+    if (row !== null && (own === null || compareStrength(row, own) > 0)) return match(c, c.entries[row.entry][0], code.value, null);
+    if (own === null && row === null) {
+      var entry = bestPartial(c, segments(text, code), scores.touched, ROWS);
+      if (entry !== null) return match(c, c.entries[entry][0], code.value, null);
+    }
+    var page = namePage(c, text, ["filter"]);
+    if (page !== null) return match(c, page, code.value, null);
+    return match(c, ownPage, code.value, own ? c.entries[own.entry][1] : null);
+  }
+
+  function resolveWithoutCode(c, text) {
+    var scores = scoreEntries(c, text, false);
+    var found = best(c, scores.accepted, null, null);
+    var entry = found ? found.entry : bestPartial(c, segments(text, null), scores.touched, null);
+    if (entry !== null) return match(c, c.entries[entry][0], null, c.entries[entry][1]);
+    var page = namePage(c, text, ["code", "filter"]);
+    return page !== null ? match(c, page, null, null) : null;
+  }
+
+  var compiled = null;
+
+  function resolve(text) {
+    if (compiled === null) throw new Error("ErrorResolver.load(index) first");
+    var c = compiled;
+    text = normalize(String(text));
+    if (!text) return null;
+    var code = findCode(c, text);
+    if (code !== null && !code.known) {
+      return { code: code.value, name: null, kind: "not-found", message: null, path: null, codes: [] };
+    }
+    var page = filterPage(c, text);
+    if (page !== null) return match(c, page, code ? code.value : null, null);
+    return code !== null ? resolveWithCode(c, text, code) : resolveWithoutCode(c, text);
+  }
+
+  function load(index) {
+    compiled = compile(index);
+  }
+
+  function loadUrl(url) {
+    return fetch(url)
+      .then(function (response) {
+        if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+        return response.json();
+      })
+      .then(load);
+  }
+
+  // `internals` lets the twin test compare each step with Python's, not just the final answers.
+  var internals = {
+    normalize: normalize,
+    words: words,
+    keywords: keywords,
+    findCode: function (text) { return findCode(compiled, text); },
+    segments: segments,
+  };
+  var api = { load: load, loadUrl: loadUrl, resolve: resolve, internals: internals };
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+  if (root) root.ErrorResolver = api;
+})(typeof window !== "undefined" ? window : null);

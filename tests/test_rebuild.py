@@ -1,0 +1,209 @@
+"""`make rebuild` against a loopback upstream: all or nothing, and honest about what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scraper import fetch, rebuild
+from scraper.model import ScrapeError
+
+from conftest import HTML, ROOT
+from upstream_server import Route, UpstreamServer, closed_port_url
+
+EN_PATH, ZH_PATH = "/docs/binance-spot-api-docs/testnet/errors", "/docs/zh-CN/binance-spot-api-docs/testnet/errors"
+FAST = ["--timeout", "0.5", "--attempts", "2", "--backoff", "0.01"]
+
+
+def fixture(version: str, locale: str) -> bytes:
+    return (HTML / f"testnet-errors.{version}.{locale}.html").read_bytes()
+
+
+@pytest.fixture()
+def workspace(tmp_path):
+    """What a rebuild reads and writes, copied; docs/ and site/ stand in as marked trees."""
+    for name in ("data", "upstream"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copyfile(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    for name in ("docs", "site"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "marker.txt").write_text(f"previous {name}\n", encoding="utf-8")
+    return tmp_path
+
+
+def page_text(path: Path) -> str:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").get_text(" ")
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for name in ("data", "upstream", "docs", "site")
+        for path in sorted((root / name).rglob("*"))
+        if path.is_file()
+    }
+
+
+def run_rebuild(root: Path, en: str, zh: str, *extra: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "scraper", "rebuild", "--root", str(root), "--en", en, "--zh", zh, *FAST, *extra]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture()
+def upstream():
+    with UpstreamServer() as server:
+        yield server
+
+
+def serve_version(server: UpstreamServer, version: str) -> None:
+    server.routes[EN_PATH] = Route(fixture(version, "en"))
+    server.routes[ZH_PATH] = Route(fixture(version, "zh-CN"))
+
+
+# --- failures: one line, non-zero exit, nothing touched -----------------------------------
+
+d6ab31a_en = fixture("d6ab31a", "en").decode("utf-8")
+
+
+def _without_half_the_codes(html: str) -> str:
+    headings = [m.start() for m in re.finditer(r'<h3 class="anchor[^"]*" id="-1', html)]
+    cut_from, cut_to = headings[10], headings[70]
+    return html[:cut_from] + html[cut_to:]
+
+
+FAILURES = {
+    "http 404": (Route(status=404), "HTTP 404"),
+    "http 500": (Route(b"oops", status=500), "HTTP 500"),
+    "empty 200": (Route(b""), "empty input"),
+    "truncated body": (Route(fixture("d6ab31a", "en"), truncate_to=20000), "truncated"),
+    "timeout": (Route(fixture("d6ab31a", "en"), delay=2.0), "timed out"),
+    "login wall": (Route(b"<!doctype html><html><body><h1>Log in</h1><form></form></body></html>"), "no recognizable error-code headings"),
+    "drop of codes": (Route(_without_half_the_codes(d6ab31a_en).encode("utf-8")), "--allow-removal"),
+    "schema violation": (
+        Route(d6ab31a_en.replace('content="https://developers.binance.com/docs/binance-spot-api-docs/testnet/errors"', 'content="javascript:alert(1)"').encode("utf-8")),
+        "schema violation",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(FAILURES))
+def test_bad_upstream_changes_nothing(workspace, upstream, case):
+    route, expected = FAILURES[case]
+    serve_version(upstream, "f88f5cc")
+    upstream.routes[EN_PATH] = route
+    before = tree_hashes(workspace)
+    result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], result.stderr
+    assert tree_hashes(workspace) == before
+    assert not list(workspace.glob(".rebuild-*"))
+
+
+def test_connection_refused_changes_nothing(workspace):
+    before = tree_hashes(workspace)
+    result = run_rebuild(workspace, closed_port_url(), closed_port_url())
+    assert result.returncode != 0 and "cannot connect" in result.stderr
+    assert tree_hashes(workspace) == before
+
+
+def test_dns_failure_changes_nothing(workspace, monkeypatch):
+    def no_such_host(host, *args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+    before = tree_hashes(workspace)
+    options = rebuild.Options(en_url="http://upstream.invalid/errors", zh_url="http://upstream.invalid/zh", policy=fetch.HttpPolicy(0.5, 2, 0.01))
+    with pytest.raises(ScrapeError, match="cannot connect"):
+        rebuild.rebuild(workspace, options)
+    assert tree_hashes(workspace) == before
+
+
+def test_zh_copy_failing_is_named_and_needs_a_flag(workspace, upstream):
+    serve_version(upstream, "f88f5cc")
+    del upstream.routes[ZH_PATH]
+    before = tree_hashes(workspace)
+    result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
+    assert result.returncode != 0
+    assert "English copy fetched fine" in result.stderr and "--allow-english-only" in result.stderr and "zh-CN" in result.stderr
+    assert tree_hashes(workspace) == before
+    accepted = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH), "--allow-english-only")
+    assert accepted.returncode == 0, accepted.stderr
+    data = json.loads((workspace / "data" / "errors.json").read_text(encoding="utf-8"))
+    assert list(data["source"]) == ["en"] and len(data["codes"]) == 106
+
+
+# --- the happy paths -------------------------------------------------------------------
+
+
+def test_unchanged_upstream_changes_no_file(workspace, upstream):
+    serve_version(upstream, "d6ab31a")  # the version the committed data came from
+    before = tree_hashes(workspace)
+    result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines() == ["upstream unchanged: the fetched pages say what the committed data says"]
+    assert tree_hashes(workspace) == before
+    agent = upstream.requests[0]["headers"]["User-Agent"]
+    assert "binance-spot-errors-reference" in agent
+
+
+def test_two_versions_give_one_entry_that_adds_2043(workspace, upstream):
+    serve_version(upstream, "d6ab31a")
+    assert run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH)).returncode == 0
+    entries_before = json.loads((workspace / "data" / "changes.json").read_text(encoding="utf-8"))["entries"]
+
+    serve_version(upstream, "f88f5cc")
+    upstream.routes[EN_PATH].headers["Last-Modified"] = "Mon, 09 Mar 2026 10:00:00 GMT"
+    result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "+1 code (-2043 NO_REFERENCE_PRICE), 0 messages changed, 0 removed"
+
+    history = json.loads((workspace / "data" / "changes.json").read_text(encoding="utf-8"))
+    assert len(history["entries"]) == len(entries_before) + 1
+    entry = history["entries"][0]
+    assert entry["date"] == "2026-03-09"
+    assert entry["added_codes"] == [{"code": -2043, "name": "NO_REFERENCE_PRICE"}]
+    assert history["seen"]["code:-2043"]["first_seen"] == "2026-03-09"
+
+    data = json.loads((workspace / "data" / "errors.json").read_text(encoding="utf-8"))
+    assert len(data["codes"]) == 106 and data["source"]["en"]["origin"] == upstream.url(EN_PATH)
+    manifest = json.loads((workspace / "upstream" / "manifest.json").read_text(encoding="utf-8"))
+    assert [c["file"] for c in manifest["copies"]] == ["testnet-errors.en.html", "testnet-errors.zh-CN.html"]
+    assert (workspace / "upstream" / "testnet-errors.en.html").read_bytes() == fixture("f88f5cc", "en")
+    # the site was regenerated: the new code has its page, the changes page names it
+    assert (workspace / "site" / "codes" / "-2043" / "index.html").is_file()
+    assert "-2043 NO_REFERENCE_PRICE" in page_text(workspace / "site" / "changes" / "index.html")
+    assert not (workspace / "site" / "marker.txt").exists()
+    # the vendored files reproduce the data exactly
+    assert rebuild.scrape_vendored(workspace) == data
+
+    # unchanged since: a conditional request, answered 304, and no file changes
+    before = tree_hashes(workspace)
+    again = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
+    assert again.returncode == 0 and "304" in again.stdout
+    assert upstream.requests[-1]["headers"].get("If-None-Match")
+    assert tree_hashes(workspace) == before
+
+
+def test_deliberate_removal_passes_with_the_flag(workspace, upstream):
+    serve_version(upstream, "d6ab31a")
+    upstream.routes[EN_PATH] = Route(_without_half_the_codes(d6ab31a_en).encode("utf-8"))
+    upstream.routes[ZH_PATH] = Route(_without_half_the_codes(fixture("d6ab31a", "zh-CN").decode("utf-8")).encode("utf-8"))
+    result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH), "--allow-removal")
+    assert result.returncode == 0, result.stderr
+    assert "-60 codes" in result.stdout
+    history = json.loads((workspace / "data" / "changes.json").read_text(encoding="utf-8"))
+    removed = {c["code"] for c in history["removed_codes"]}
+    assert len(removed) >= 60
+    some = sorted(removed, key=abs)[0]
+    assert "Removed upstream on" in page_text(workspace / "site" / "codes" / str(some) / "index.html")
