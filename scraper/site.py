@@ -10,14 +10,38 @@ from pathlib import Path
 
 from . import render
 from .model import ScrapeError
+from . import store
 from .store import ROOT
 
 QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 
-def mkdocs_build(config: Path, site_dir: Path) -> None:
+def source_date_epoch(data: dict) -> int:
+    """The data's own date as SOURCE_DATE_EPOCH, so a rebuild of the same data is byte-identical."""
+    from datetime import datetime, timezone
+    from email.utils import parsedate_to_datetime
+
+    for source in data["source"].values():
+        stamp = source.get("retrieved_at")
+        if not stamp:
+            continue
+        try:
+            moment = datetime.fromisoformat(stamp)
+        except ValueError:
+            try:
+                moment = parsedate_to_datetime(stamp)
+            except (TypeError, ValueError):
+                continue
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return int(moment.timestamp())
+    return 0
+
+
+def mkdocs_build(config: Path, site_dir: Path, epoch: int = 0) -> None:
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "-d", str(site_dir)]
-    result = subprocess.run(command, cwd=config.parent, env=os.environ | QUIET_ENV, capture_output=True, text=True)
+    env = os.environ | QUIET_ENV | {"SOURCE_DATE_EPOCH": str(epoch)}
+    result = subprocess.run(command, cwd=config.parent, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         problems = [line for line in result.stderr.splitlines() if "WARNING" in line or "ERROR" in line]
         raise ScrapeError(f"mkdocs build: {problems[0] if problems else result.stderr.strip()[-300:]}")
@@ -34,10 +58,11 @@ def build(data: Path, root: Path = ROOT, site_dir: Path | None = None) -> Path:
     """Render data into root/docs, then build root/site (or site_dir); each replaced whole."""
     site_dir = site_dir or root / "site"
     render.render(data, root / "docs")
+    epoch = source_date_epoch(store.load(data))
     staging = site_dir.with_name(f".{site_dir.name}.staging")
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        mkdocs_build(root / "mkdocs.yml", staging)
+        mkdocs_build(root / "mkdocs.yml", staging, epoch)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
