@@ -51,6 +51,8 @@ def prepare_workdir(workdir: Path) -> Path:
     """A folder laid out like the repository's top level, for builds outside it (tests, benchmarks)."""
     workdir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(ROOT / "mkdocs.yml", workdir / "mkdocs.yml")
+    # the theme overrides mkdocs.yml names (custom_dir)
+    shutil.copytree(ROOT / "templates" / "overrides", workdir / "templates" / "overrides", dirs_exist_ok=True)
     return workdir
 
 
