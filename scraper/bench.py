@@ -86,6 +86,58 @@ def run(repeat: int) -> list[tuple[str, str]]:
             ("one code page: HTML + CSS + JS", f"{weight / 1024:.0f} KiB vs upstream page HTML alone {upstream / 1024:.0f} KiB")
         )
     results.extend(_resolver_results())
+    results.extend(scale_results(repeat))
+    return results
+
+
+def _peak_rss_mib(code: str) -> float:
+    """Peak resident memory of a fresh interpreter running ``code`` (its children included)."""
+    import subprocess
+    import sys
+
+    probe = (
+        code
+        + "\nimport resource\n"
+        + "print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return int(out.strip().splitlines()[-1]) / 1024
+
+
+def scale_results(repeat: int) -> list[tuple[str, str]]:
+    """How scrape and build grow with the number of codes (expected: linearly)."""
+    from . import merge
+    from .synthetic import scaled_page
+
+    real = (ROOT / "tests" / "fixtures" / "html" / "testnet-errors.d6ab31a.en.html").read_text(encoding="utf-8")
+    results = []
+    base_scrape = base_build = 0.0
+    for factor in (1, 10, 100):
+        page = scaled_page(real, factor).encode("utf-8")
+        seconds = median_seconds(lambda: read_source("synthetic", page), max(1, repeat // factor))
+        base_scrape = base_scrape or seconds
+        results.append((f"scale {factor}x: scrape ({len(page) / 1e6:.1f} MB)", f"{seconds * 1000:.0f} ms ({seconds / base_scrape:.1f}x the 1x time)"))
+    for factor in (1, 10):
+        data = store.catalog_to_dict(merge.merge(read_source("synthetic", scaled_page(real, factor).encode("utf-8"))))
+        with tempfile.TemporaryDirectory() as tmp:
+            work = site.prepare_workdir(Path(tmp))
+            data_path = work / "errors.json"
+            data_path.write_text(store.dumps(data), encoding="utf-8")
+            seconds = median_seconds(lambda: site.build(data_path, work), 1 if factor > 1 else repeat)
+        base_build = base_build or seconds
+        results.append((f"scale {factor}x: render + build ({len(data['codes'])} codes)", f"{seconds:.1f} s ({seconds / base_build:.1f}x the 1x time)"))
+    scrape_100 = (
+        "from scraper.parse import read_source\nfrom scraper.synthetic import scaled_page\n"
+        "page = scaled_page(open('tests/fixtures/html/testnet-errors.d6ab31a.en.html').read(), 100)\n"
+        "read_source('synthetic', page.encode())"
+    )
+    results.append(("scale 100x: peak memory of the scrape", f"{_peak_rss_mib(scrape_100):.0f} MiB"))
+    build_1 = (
+        "import tempfile, pathlib\nfrom scraper import site\n"
+        "work = site.prepare_workdir(pathlib.Path(tempfile.mkdtemp()))\n"
+        "site.build(pathlib.Path('data/errors.json'), work)"
+    )
+    results.append(("scale 1x: peak memory of render + build", f"{_peak_rss_mib(build_1):.0f} MiB"))
     return results
 
 

@@ -18,8 +18,15 @@ def detect_format(text: str) -> str:
     return "markdown"
 
 
+# The real page is about 100 kB; a hundred times that still parses in seconds.  Larger
+# input is not the error page (or is an attack), and parsing it would take minutes.
+MAX_BYTES = 16 * 1024 * 1024
+
+
 def read_source(origin: str, data: bytes, retrieved_at: str | None = None) -> list[ParsedCopy]:
     """Parse one source (file content or HTTP body) into the copies it holds."""
+    if len(data) > MAX_BYTES:
+        raise ScrapeError(f"{origin}: {len(data) / 1e6:.0f} MB is too large for the error page (limit {MAX_BYTES // 2**20} MiB)")
     if not data.strip():
         raise ScrapeError(f"{origin}: empty input")
     try:

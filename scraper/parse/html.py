@@ -125,5 +125,8 @@ def read_html(text: str, source: SourceInfo) -> list[ParsedCopy]:
     fallback = source.origin if source.origin.startswith(("http://", "https://")) else None
     locale, page_url = _locale_and_url(soup, fallback)
     blocks: list[Block] = []
-    _walk(_content_root(soup), blocks)
+    try:
+        _walk(_content_root(soup), blocks)
+    except RecursionError:
+        raise ScrapeError(f"{source.origin}: HTML nested too deeply to be a documentation page") from None
     return [interpret(blocks, locale=locale, page_url=page_url, source=source)]
