@@ -29,7 +29,15 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP)
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
+
+# axe-core, from the npm registry, for the accessibility test
+$(AXE): tests/a11y/package.json tests/a11y/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the accessibility test: apt-get install -y npm"; exit 1; }
+	npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP) $(AXE)
 
 data: $(STAMP)
 	$(PY) -m scraper scrape $(SOURCES) -o $(DATA)
@@ -46,7 +54,7 @@ site: $(STAMP)
 serve: site
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(PY) -m pytest
 
 UPSTREAM_EN ?= https://developers.binance.com/docs/binance-spot-api-docs/testnet/errors
