@@ -1,8 +1,9 @@
 // The browser twin of scraper/resolve.py: the same lookup over the same index
 // (docs/assets/search-index.json, written by scraper.search_index.write_index).
-// Every function mirrors the Python function of the same name; change both or
-// neither.  tests/test_resolver_twin.py runs both on every test input in
-// Chromium and requires identical answers.  No dependencies, no build step.
+// Every function mirrors the Python function of the same name (camelCased here);
+// change both or neither.  tests/test_resolver_twin.py runs both on thousands of
+// texts in Chromium and requires identical answers, step by step.  No
+// dependencies, no build step; the tuning and the word weights come in the index.
 //
 //   ErrorResolver.load(indexObject);
 //   ErrorResolver.resolve("APIError(code=-1013): Filter failure: LOT_SIZE")
@@ -78,9 +79,10 @@
     return result;
   }
 
-  function itemsPattern(items) {
+  function itemsPattern(items, placeholderWords) {
+    var slot = "(?: [^ ]+){0," + placeholderWords + "}?";
     var source = "";
-    for (var i = 0; i < items.length; i++) source += items[i] ? " " + items[i] : "(?: [^ ]+)*?";
+    for (var i = 0; i < items.length; i++) source += items[i] ? " " + items[i] : slot;
     return source + "(?= )";
   }
 
@@ -164,7 +166,7 @@
       typos: new Map(),
     };
     c.entries.forEach(function (entry, i) {
-      c.patterns.push(new RegExp(itemsPattern(entry[2])));
+      c.patterns.push(new RegExp(itemsPattern(entry[2], c.tuning.placeholder_words)));
       var found = keywords(entry[2]);
       c.keywords.push(found);
       c.sizes.push(found.length);
@@ -293,14 +295,20 @@
     return bestRun;
   }
 
-  function bestPartial(c, parts, touched, kinds) {
+  function bestPartial(c, parts, touched, pages, kinds) {
     var found = null;
     parts.forEach(function (part) {
       var sequence = words(part);
       if (!sequence.length) return;
+      var present = new Set(sequence);
       touched.forEach(function (i) {
-        if (kinds && kinds.indexOf(c.index.pages[c.entries[i][0]].kind) < 0) return;
-        var run = longestRun(sequence, c.entries[i][2]);
+        var page = c.entries[i][0];
+        if ((pages || kinds) && !((pages && pages.indexOf(page) >= 0) || (kinds && kinds.indexOf(c.index.pages[page].kind) >= 0))) return;
+        var items = c.entries[i][2];
+        // Bounds before the quadratic run: a run is no longer than the message, and matches only its words present.
+        if (items.length / sequence.length < c.tuning.partial_coverage) return;
+        if (items.filter(function (item) { return item !== null && present.has(item); }).length < c.tuning.partial_words) return;
+        var run = longestRun(sequence, items);
         var coverage = run[1] / sequence.length;
         if (run[0] < c.tuning.partial_words || coverage < c.tuning.partial_coverage) return;
         var candidate = [run[0], coverage, -i];
@@ -357,11 +365,16 @@
     var ownPage = c.codes.get(String(code.value));
     var own = best(c, scores.accepted, [ownPage], null);
     var row = best(c, scores.accepted, null, ROWS);
-    if (row !== null && (own === null || compareStrength(row, own) > 0)) return match(c, c.entries[row.entry][0], code.value, null);
-    if (own === null && row === null) {
-      var entry = bestPartial(c, segments(text, code), scores.touched, ROWS);
-      if (entry !== null) return match(c, c.entries[entry][0], code.value, null);
+    if (row !== null && own !== null && compareStrength(row, own) <= 0) row = null; // the code's own message fits as well
+    var strongest = row || own;
+    if (strongest === null || !strongest.exact) {
+      var entry = bestPartial(c, segments(text, code), scores.touched, [ownPage], ROWS);
+      if (entry !== null) {
+        var message = c.entries[entry][0] === ownPage ? c.entries[entry][1] : null;
+        return match(c, c.entries[entry][0], code.value, message);
+      }
     }
+    if (row !== null) return match(c, c.entries[row.entry][0], code.value, null);
     var page = namePage(c, text, ["filter"]);
     if (page !== null) return match(c, page, code.value, null);
     return match(c, ownPage, code.value, own ? c.entries[own.entry][1] : null);
@@ -370,7 +383,9 @@
   function resolveWithoutCode(c, text) {
     var scores = scoreEntries(c, text, false);
     var found = best(c, scores.accepted, null, null);
-    var entry = found ? found.entry : bestPartial(c, segments(text, null), scores.touched, null);
+    var entry = null;
+    if (found === null || !found.exact) entry = bestPartial(c, segments(text, null), scores.touched, null, null);
+    if (entry === null && found !== null) entry = found.entry;
     if (entry !== null) return match(c, c.entries[entry][0], null, c.entries[entry][1]);
     var page = namePage(c, text, ["code", "filter"]);
     return page !== null ? match(c, page, null, null) : null;
