@@ -15,15 +15,18 @@ import re
 from collections.abc import Callable
 from urllib.parse import quote
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from .model import PLACEHOLDER_RE
+from .model import ESCAPABLE, PLACEHOLDER_RE, protect_escapes
 
 # HTML's specials, then every character Python-Markdown, its extensions, Jinja or
 # Material could read as syntax, each as an entity, in one pass.
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"} | {
-    c: f"&#{ord(c)};" for c in "\\`*_[]{}()|~#!^:=$%+"
-}
+_ENTITIES = (
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+    | {c: f"&#{ord(c)};" for c in "\\`*_[]{}()|~#!^:=$%+"}
+    # a backslash-escaped character of the data, shown as itself
+    | {protect_escapes("\\" + c): f"&#{ord(c)};" for c in ESCAPABLE}
+)
 _LINE_START_RE = re.compile(r"^(\s*)(-|\d+\.)", re.M)
 _INLINE_RE = re.compile(
     r"(?P<code>`+)(?P<code_text>.+?)(?P=code)"
@@ -80,6 +83,7 @@ def md_inline(
     """
     from .model import UPSTREAM_SITE
 
+    text = protect_escapes(text)
     out: list[str] = []
     last = 0
     for match in _INLINE_RE.finditer(text):
@@ -112,9 +116,14 @@ def safe_url(url: str) -> Markup:
     return Markup(quote(url, safe=":/?#&=%-._~+@!$,;"))
 
 
-def yaml_string(text: str) -> Markup:
-    """A front-matter value: a JSON string is a valid YAML scalar that YAML never interprets."""
-    return Markup(json.dumps(text, ensure_ascii=False))
+def front_matter_value(text: str) -> Markup:
+    """A front-matter value, e.g. the page title.
+
+    The theme prints these into <title>, the header and attributes without escaping,
+    so the text is HTML-escaped here; as a JSON string it is a YAML scalar YAML never
+    interprets.
+    """
+    return Markup(json.dumps(str(escape(text)), ensure_ascii=False))
 
 
 def code_fence(content: str, language: str = "") -> Markup:

@@ -169,11 +169,41 @@ _MD_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(.+?)\1")
 
 
+# Text that only looks like Markdown (upstream wrote "[x](y)" or "**" as words) is kept
+# literal with a backslash; while the Markdown is read, each escape stands in as a
+# private-use character, so no pattern can match across it.
+ESCAPABLE = "\\`*[]"
+_ESCAPE_RE = re.compile(r"\\([\\`*\[\]])")
+_STAND_INS = {c: chr(0xE000 + i) for i, c in enumerate(ESCAPABLE)}
+_LITERALS = {v: k for k, v in _STAND_INS.items()}
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text made safe to embed in the Markdown inline form the data keeps.
+
+    Only what would otherwise read as markup is escaped (code spans, '**', '[…](…)'),
+    so ordinary messages ("Price * QTY is zero or less.") keep their exact text.
+    """
+    text = re.sub(r"\\(?=[\\`*\[\]])", r"\\\\", text)
+    text = text.replace("`", "\\`").replace("**", "\\*\\*")
+    if "](" in text:
+        text = text.replace("[", "\\[").replace("]", "\\]")
+    return text
+
+
+def protect_escapes(markdown_inline: str) -> str:
+    return _ESCAPE_RE.sub(lambda m: _STAND_INS[m.group(1)], markdown_inline)
+
+
+def restore_escapes(text: str) -> str:
+    return "".join(_LITERALS.get(c, c) for c in text)
+
+
 def plain_text(markdown_inline: str) -> str:
     """The message as the API sends it: Markdown links, code spans and bold removed."""
-    text = _MD_LINK_RE.sub(r"\1", markdown_inline)
+    text = _MD_LINK_RE.sub(r"\1", protect_escapes(markdown_inline))
     text = _MD_EMPHASIS_RE.sub(r"\2", text)
-    return text.replace("`", "")
+    return restore_escapes(text.replace("`", ""))
 
 
 def placeholders(text: str) -> list[str]:

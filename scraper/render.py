@@ -15,10 +15,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import paths, relations
-from .markup import code_fence, md_inline, md_text, placeholder_help, safe_url, yaml_string
+from .markup import code_fence, md_inline, md_text, placeholder_help, safe_url, front_matter_value
 from .model import UPSTREAM_SITE
 from .store import ROOT, dumps, load
 
@@ -221,11 +221,10 @@ def code_page(site: Site, code: dict) -> dict:
         example_text = code["messages"][0]["plain"] if code["messages"] else code["name"]
     return {
         "src": src,
-        "title": yaml_string(f"{code['code']} {code['name']}"),
+        "title": front_matter_value(f"{code['code']} {code['name']}"),
         "heading": md_text(f"{code['code']} {code['name']}"),
         "code": code["code"],
-        "tags": [yaml_string(str(code["code"])), yaml_string(str(abs(code["code"]))), yaml_string(code["name"])],
-        "description": yaml_string(code["messages"][0]["plain"] if code["messages"] else code["name"]),
+        "description": front_matter_value(code["messages"][0]["plain"] if code["messages"] else code["name"]),
         "section": _link(site, src, site.section_src(code["section"]), code["section"]) if code["section"] else None,
         "origin_note": code["origin"] == "section-title",
         "messages": _messages_view(site, src, code["messages"]),
@@ -280,11 +279,10 @@ def row_page(site: Site, row: dict) -> dict:
     return {
         "src": src,
         "is_filter": is_filter,
-        "title": yaml_string(row["text"]),
+        "title": front_matter_value(row["text"]),
         "heading": md_text(row["text"]),
         "filter": md_text(row.get("filter") or ""),
-        "tags": [yaml_string(t) for t in ([row["filter"], row["text"]] if is_filter else [row["plain"]])],
-        "description_meta": yaml_string(row["description"].replace("\n", " ")),
+        "description_meta": front_matter_value(row["description"].replace("\n", " ")),
         "message": md_inline(row["text"], placeholders=True),
         "description": md_inline(row["description"], lambda h: _site_href(site, src, h)),
         "carriers": _carriers(site, src, row),
@@ -319,7 +317,7 @@ def section_page(site: Site, page: dict) -> dict:
         )
     return {
         "src": src,
-        "title": yaml_string(page["title"]),
+        "title": front_matter_value(page["title"]),
         "heading": md_text(page["title"]),
         "families": [{"name": name, "rows": rows} for name, rows in families.items()],
         "split": len(families) > 1,
@@ -336,7 +334,7 @@ def table_index_page(site: Site, kind: str) -> dict:
     return {
         "src": src,
         "kind": kind,
-        "title": yaml_string(section["title"] if section else ("Filter failures" if kind == "filters" else "Rejection messages")),
+        "title": front_matter_value(section["title"] if section else ("Filter failures" if kind == "filters" else "Rejection messages")),
         "heading": md_text(section["title"] if section else ("Filter failures" if kind == "filters" else "Rejection messages")),
         "rows": [_row_view(site, src, r) for r in rows],
         "carriers": [_code_link(site, src, c) for c in carriers if c in site.codes],
@@ -350,7 +348,7 @@ def home_page(site: Site) -> dict:
     primary = data["source"][data["primary_locale"]]
     return {
         "src": src,
-        "title": yaml_string(data["title"] or "Binance Spot API error reference"),
+        "title": front_matter_value(data["title"] or "Binance Spot API error reference"),
         "upstream_title": md_text(data["title"]),
         "counts": {
             "codes": len(data["codes"]),
@@ -387,7 +385,7 @@ def generated_config(site: Site) -> dict:
     """Navigation, short links and the footer: data-dependent parts of mkdocs.yml (INHERITed)."""
     nav: list = [{"Home": "index.md"}]
     for page in site.section_pages:
-        nav.append({page["title"]: page["src"]})
+        nav.append({str(escape(page["title"])): page["src"]})  # the theme prints nav titles unescaped
     nav.append({"What changed upstream": src_of(paths.CHANGES_PAGE)})
     redirects: dict[str, str] = {}
     for code in site.data["codes"] + site.removed_codes():
@@ -494,7 +492,7 @@ def removed_code_page(site: Site, code: dict) -> dict:
     src = site.code_src(code["code"])
     return {
         "src": src,
-        "title": yaml_string(f"{code['code']} {code['name']} (removed upstream)"),
+        "title": front_matter_value(f"{code['code']} {code['name']} (removed upstream)"),
         "heading": md_text(f"{code['code']} {code['name']}"),
         "removed": md_text(code["removed"]),
         "messages": [md_inline(m, lambda h: _site_href(site, src, h)) for m in code["messages"]],

@@ -95,3 +95,24 @@ def test_site_builds_with_zensical(tmp_path):
     built = tmp_path / "site"
     assert "INVALID_MESSAGE" in (built / "codes" / "-1013" / "index.html").read_text(encoding="utf-8")
     assert (built / "1013" / "index.html").is_file()  # the redirect map is honoured too
+
+
+def test_every_upstream_error_page_anchor_exists_upstream(built_site):
+    """Links into the upstream page name ids that the page (same version, as served) really has."""
+    from bs4 import BeautifulSoup
+
+    from conftest import HTML
+
+    upstream_ids = {}
+    for locale in ("en", "zh-CN"):
+        page = BeautifulSoup((HTML / f"testnet-errors.d6ab31a.{locale}.html").read_text(encoding="utf-8"), "lxml")
+        upstream_ids[locale] = {tag["id"] for tag in page.find_all(id=True)}
+    checked = 0
+    for html_page in built_site.rglob("*.html"):
+        for anchor in BeautifulSoup(html_page.read_text(encoding="utf-8"), "lxml").find_all("a", href=True):
+            href = anchor["href"]
+            if href.startswith("https://developers.binance.com/docs/") and "/testnet/errors#" in href:
+                locale = "zh-CN" if "/docs/zh-CN/" in href else "en"
+                assert href.split("#", 1)[1] in upstream_ids[locale], (html_page, href)
+                checked += 1
+    assert checked > 300

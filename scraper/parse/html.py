@@ -11,7 +11,7 @@ import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from ..model import DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError, SourceInfo
+from ..model import DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError, SourceInfo, escape_markdown
 from .blocks import Anchor, Block, Heading, Item, Table, interpret
 
 SKIPPED_TAGS = {"script", "style", "noscript", "nav", "aside", "button", "footer", "svg", "pre", "template", "iframe"}
@@ -29,6 +29,14 @@ def _is_hash_link(tag: Tag) -> bool:
     return tag.name == "a" and not tag.get_text().replace(ZERO_WIDTH, "").strip() and tag.has_attr("href")
 
 
+_UNSAFE_IN_LINK_TARGET = re.compile(r"[\s()<>\"`\[\]\\]")
+
+
+def _link_target(href: str) -> str:
+    """An href as a Markdown link target: the characters that would end or break it, percent-encoded."""
+    return _UNSAFE_IN_LINK_TARGET.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), href.strip())
+
+
 def inline_markdown(node: Tag) -> str:
     """A tag's content as Markdown inline text, the form the other readers produce."""
     out: list[str] = []
@@ -36,19 +44,22 @@ def inline_markdown(node: Tag) -> str:
         if isinstance(child, Comment):
             continue
         if isinstance(child, NavigableString):
-            out.append(re.sub(r"\s+", " ", str(child)).replace(ZERO_WIDTH, ""))
+            # zero-width characters stay: only the hash-links' own are dropped, with the links
+            out.append(escape_markdown(re.sub(r"[ \t\r\n\f]+", " ", str(child))))
             continue
         if not isinstance(child, Tag) or child.name in SKIPPED_TAGS or child.name in ("ul", "ol"):
             continue
         if child.name == "br":
             out.append("\n")
         elif child.name == "code":
-            out.append(f"`{child.get_text()}`")
+            code = child.get_text()
+            fence = "`" * (max((len(r) for r in re.findall(r"`+", code)), default=0) + 1)
+            out.append(f"{fence}{code}{fence}")
         elif child.name == "a":
             if _is_hash_link(child):
                 continue
             inner = inline_markdown(child)
-            out.append(f"[{inner}]({child['href']})" if child.get("href") else inner)
+            out.append(f"[{inner}]({_link_target(child['href'])})" if child.get("href") else inner)
         elif child.name in ("strong", "b"):
             out.append(f"**{inline_markdown(child)}**")
         elif child.name in ("em", "i"):

@@ -1,0 +1,95 @@
+"""Hostile upstream content through the whole pipeline: scrape -> render -> build -> Chromium.
+
+The hostile page is the real upstream page with its texts replaced: no script may run,
+no request may leave the page, and every text must show literally.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from scraper import merge, store
+from scraper.parse import read_source
+
+from conftest import HTML
+from sitebuild import build_site, serve
+
+pytestmark = pytest.mark.browser
+
+LONG = "A" * 100_000 + " end of a 100 kB message."
+# (code whose first message is replaced, the HTML put in its place, the message as the API
+# would send it, the text the page must show).  A link with a scheme other than http(s)
+# is not made a link: its Markdown source shows instead.
+CORPUS = [
+    (-1000, html_lib.escape("<script>window.__pwned=1</script>"), "<script>window.__pwned=1</script>", None),
+    (-1001, 'image <img src="http://198.51.100.7/beacon.png" onerror="window.__pwned=2"> here', "image here", None),
+    (-1002, '<a href="javascript:window.__pwned=3">click me</a>', "click me", "[click me](javascript:window.__pwned=3)"),
+    (-1003, '<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">data link</a>', "data link", "[data link](data:text/html,%3Cscript%3Ealert%281%29%3C/script%3E)"),
+    (-1006, "[md](https://evil.example/x) **bold** ![img](https://evil.example/i.png)", "[md](https://evil.example/x) **bold** ![img](https://evil.example/i.png)", None),
+    (-1007, "{{ 7*7 }} {% raw %} {# comment #}", "{{ 7*7 }} {% raw %} {# comment #}", None),
+    (-1008, "&amp;lt;b&amp;gt; &amp;amp; &amp;#x27;", "&lt;b&gt; &amp; &#x27;", None),
+    (-1014, "RTL \u202eevil\u202c and zero\u200bwidth", "RTL \u202eevil\u202c and zero\u200bwidth", None),
+    (-1015, LONG, LONG, None),
+    (-1016, '<span onmouseover="window.__pwned=4" style="background:url(http://198.51.100.7/x)">styled</span>', "styled", None),
+]
+
+
+def hostile_page() -> str:
+    page = (HTML / "testnet-errors.d6ab31a.en.html").read_text(encoding="utf-8")
+    for code, payload, _, _ in CORPUS:
+        pattern = re.compile(rf'(id="{code}-[^"]*">.*?<li class="">)(.*?)(</li>)', re.S)
+        page, count = pattern.subn(lambda m: m.group(1) + payload + m.group(3), page, count=1)
+        assert count == 1, code
+    # a hostile table cell and a hostile code name too
+    page = page.replace("<td>The symbol is not trading.</td>", '<td><script>window.__pwned=5</script>&lt;img src=x onerror=alert(5)&gt;</td>', 1)
+    return page.replace(">-1020 UNSUPPORTED_OPERATION<", ">-1020 UNSUPPORTED&lt;svg onload=alert(6)&gt;<", 1)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    [copy] = read_source("hostile.html", hostile_page().encode("utf-8"))
+    data = store.catalog_to_dict(merge.merge([copy]))
+    store.validate(data, "hostile.html")
+    return data, build_site(data, tmp_path_factory.mktemp("hostile"))
+
+
+def test_scraped_texts_are_literal(hostile_site):
+    data, _ = hostile_site
+    plain = {c["code"]: c["messages"][0]["plain"] for c in data["codes"] if c["messages"]}
+    for code, _, expected, _ in CORPUS:
+        assert " ".join(plain[code].split()) == " ".join(expected.split()), code
+    assert any(c["name"] == "UNSUPPORTED<svg onload=alert(6)>" for c in data["codes"])
+
+
+def test_nothing_runs_and_nothing_leaves_the_page(browser, hostile_site):
+    data, site = hostile_site
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs, outside = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    with serve(site) as base:
+        allowed = urlsplit(base).netloc
+        page.on("request", lambda r: None if urlsplit(r.url).netloc == allowed or r.url.startswith("data:") else outside.append(r.url))
+        for code, _, plain, shown in CORPUS:
+            shown = shown or plain
+            page.goto(f"{base}codes/{code}/")
+            page.wait_for_load_state("networkidle")
+            text = page.locator("article").inner_text()
+            assert " ".join(shown.split()) in " ".join(text.split()), code
+            assert page.locator("article script, article img, article [onerror], article [onmouseover], article a[href^='javascript'], article a[href^='data']").count() == 0
+            for anchor in page.locator("article a").all():
+                assert not (anchor.get_attribute("href") or "").startswith("https://evil.example")
+        page.goto(f"{base}messages/market-is-closed/")
+        # the real <script> element was upstream markup, not text: it is dropped, the escaped one shows
+        assert "<img src=x onerror=alert(5)>" in page.locator("article").inner_text()
+        page.goto(f"{base}codes/-1020/")
+        assert "UNSUPPORTED<svg onload=alert(6)>" in page.locator("h1").inner_text()
+        csp = page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
+        assert "default-src 'self'" in csp and "object-src 'none'" in csp
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+    context.close()
+    assert dialogs == [] and outside == []
