@@ -498,7 +498,8 @@ def removed_code_page(site: Site, code: dict) -> dict:
         "messages": [md_inline(m, lambda h: _site_href(site, src, h)) for m in code["messages"]],
         "section": md_text(code["section"]),
         "changes": _link(site, src, src_of(paths.CHANGES_PAGE), "What changed upstream"),
-        "upstream": _upstream_links(code["anchors"]),
+        # its heading is gone: link the page itself, never an anchor that no longer exists
+        "upstream": _upstream_links({locale: url.split("#")[0] for locale, url in code["anchors"].items()}),
     }
 
 
