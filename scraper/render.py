@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import paths, relations
+from . import paths, relations, search_index
 from .markup import code_fence, md_inline, md_text, placeholder_help, safe_url, front_matter_value
 from .model import UPSTREAM_SITE
 from .store import ROOT, dumps, load
@@ -470,6 +470,7 @@ def render(data_path: Path, out_dir: Path) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
     (staging / "errors.json").write_text(dumps(data), encoding="utf-8")
+    search_index.write_index(data, staging / search_index.INDEX_PATH)
     shutil.copyfile(ROOT / "data" / "errors.schema.json", staging / "errors.schema.json")
     swap(staging, out_dir)
     return sum(src.endswith(".md") for src in pages)

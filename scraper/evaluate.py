@@ -1,0 +1,304 @@
+"""How well lookup lands on the right page: ``python -m scraper.evaluate [--browser] [--bench]``.
+
+Reads the dev set of real pasted errors (``tests/fixtures/eval/pasted-errors-dev.tsv``,
+each row from a public issue), resolves each with the Python resolver, and with
+``--browser`` also with ``resolver.js`` in Chromium, and prints top-1 accuracy and
+every miss.  ``--bench`` adds speed and size.  The browser runs are the same
+harness the twin test uses: a temporary folder with the script, the index and a
+tiny page, served on a loopback port.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Iterator
+
+from . import resolve, search_index, store
+
+ROOT = store.ROOT
+EVAL_PATH = ROOT / "tests" / "fixtures" / "eval" / "pasted-errors-dev.tsv"
+DATA_PATH = ROOT / "data" / "errors.json"
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; never a downloaded browser
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"
+]
+SIZE_BUDGET = 150_000  # index + script, uncompressed, bytes
+
+
+@dataclass(frozen=True)
+class Case:
+    input: str
+    expected_code: int | None  # None: the reference does not have it (NONE in the file)
+    expected_message: str | None  # when given, the page must be this message's page
+    source_url: str
+
+
+def load_cases(path: Path = EVAL_PATH) -> list[Case]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [
+        Case(
+            input=row["input"],
+            expected_code=None if row["expected_code"] == "NONE" else int(row["expected_code"]),
+            expected_message=row["expected_message"] or None,
+            source_url=row["source_url"],
+        )
+        for row in rows
+    ]
+
+
+def _page_messages(data: dict, answer: dict) -> set[str]:
+    """The messages a page stands for, as keys: a code page's messages and heading, or the row's text."""
+    if answer["kind"] == "code":
+        code = next(c for c in data["codes"] if c["code"] == answer["code"])
+        return {resolve.message_key(m["plain"]) for m in code["messages"]} | {resolve.message_key(code["name"])}
+    return {resolve.message_key(answer["message"])}
+
+
+def judge(data: dict, case: Case, answer: dict | None) -> bool:
+    """Right page?  A text the reference lacks must not land anywhere; one it has must land on its code's page,
+    or on a row page that code (or, when the text names no code, any of the row's codes) carries; and an
+    expected message must be on that page: a code page listing it, or the message's own row page."""
+    if case.expected_code is None:
+        return answer is None or answer["kind"] == "not-found"
+    if answer is None or answer["kind"] == "not-found":
+        return False
+    code_ok = answer["code"] == case.expected_code or (answer["code"] is None and case.expected_code in answer["codes"])
+    if not code_ok:
+        return False
+    return case.expected_message is None or resolve.message_key(case.expected_message) in _page_messages(data, answer)
+
+
+@dataclass
+class Report:
+    label: str
+    correct: int
+    total: int
+    misses: list[tuple[Case, dict | None]]
+
+    def lines(self) -> list[str]:
+        out = [f"{self.label}: {self.correct}/{self.total} top-1 correct ({100 * self.correct / self.total:.1f}%)"]
+        for case, answer in self.misses:
+            expected = "NONE" if case.expected_code is None else str(case.expected_code)
+            if case.expected_message:
+                expected += f" {case.expected_message!r}"
+            got = "nothing" if answer is None else f"{answer['kind']} {answer['code']} {answer['path']}"
+            out.append(f"  miss: {case.input[:110]!r}\n        expected {expected}; got {got}  ({case.source_url})")
+        return out
+
+
+def report(label: str, data: dict, cases: list[Case], answers: list[dict | None]) -> Report:
+    misses = [(case, answer) for case, answer in zip(cases, answers) if not judge(data, case, answer)]
+    return Report(label, len(cases) - len(misses), len(cases), misses)
+
+
+def python_answers(index: dict, inputs: list[str]) -> list[dict | None]:
+    answers = []
+    for text in inputs:
+        match = resolve.resolve(index, text)
+        answers.append(match.to_dict() if match else None)
+    return answers
+
+
+# --- the browser twin ---------------------------------------------------------
+
+_HARNESS_PAGE = """<!doctype html>
+<meta charset="utf-8">
+<title>resolver.js harness</title>
+<script src="resolver.js"></script>
+<script>
+fetch("search-index.json")
+  .then(function (response) { return response.json(); })
+  .then(function (index) {
+    var start = performance.now();
+    ErrorResolver.load(index);
+    window.harnessLoadMs = performance.now() - start;
+    window.harnessReady = true;
+  })
+  .catch(function (error) { window.harnessError = String(error); });
+</script>
+"""
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        pass
+
+
+@contextmanager
+def harness(index: dict) -> Iterator[str]:
+    """A temporary folder with resolver.js, the index and a page that loads both, served on 127.0.0.1."""
+    with tempfile.TemporaryDirectory(prefix="resolver-harness-") as folder:
+        root = Path(folder)
+        shutil.copyfile(search_index.SCRIPT_SOURCE, root / "resolver.js")
+        (root / "search-index.json").write_text(search_index.dumps_index(index), encoding="utf-8")
+        (root / "index.html").write_text(_HARNESS_PAGE, encoding="utf-8")
+        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=folder))
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join()
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright."""
+    if not CHROMIUM.exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_harness(browser: Any, url: str) -> Any:
+    """A page with ErrorResolver loaded; script errors fail loudly rather than read as misses."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    page.wait_for_function("window.harnessReady === true || window.harnessError !== undefined")
+    failure = page.evaluate("window.harnessError") or (errors[0] if errors else None)
+    if failure:
+        raise RuntimeError(f"resolver.js failed to load: {failure}")
+    return page
+
+
+def browser_answers(page: Any, inputs: list[str]) -> list[dict | None]:
+    return page.evaluate("inputs => inputs.map(text => ErrorResolver.resolve(text))", inputs)
+
+
+def browser_median_ms(page: Any, inputs: list[str], rounds: int = 31) -> float:
+    """Median over rounds of (time to resolve every input) / inputs: browser timers are too coarse for one call."""
+    per_round = page.evaluate(
+        """([inputs, rounds]) => {
+            const times = [];
+            for (let r = 0; r < rounds; r++) {
+                const start = performance.now();
+                for (const text of inputs) ErrorResolver.resolve(text);
+                times.push((performance.now() - start) / inputs.length);
+            }
+            return times;
+        }""",
+        [inputs, rounds],
+    )
+    return statistics.median(per_round)
+
+
+# --- benchmarks -----------------------------------------------------------------
+
+
+def bench_lookup(data_path: Path = DATA_PATH, seconds: float = 1.0) -> dict[str, float | int]:
+    """Python lookups per second over the eval inputs in one process, and what the browser downloads."""
+    data = store.load(data_path)
+    index = search_index.index_for(data)
+    inputs = [case.input for case in load_cases()]
+    for text in inputs:  # compile the index and warm the caches outside the clock
+        resolve.resolve(index, text)
+    done = 0
+    start, cpu_start = time.perf_counter(), time.process_time()
+    while time.perf_counter() - start < seconds:
+        for text in inputs:
+            resolve.resolve(index, text)
+        done += len(inputs)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    index_bytes = len(search_index.dumps_index(index).encode("utf-8"))
+    script_bytes = search_index.SCRIPT_SOURCE.stat().st_size
+    return {
+        "lookups_per_second": done / elapsed,
+        "lookups_per_cpu_second": done / cpu,  # steadier than wall time on a busy machine
+        "index_bytes": index_bytes,
+        "script_bytes": script_bytes,
+        "total_bytes": index_bytes + script_bytes,
+    }
+
+
+def bench_browser(data_path: Path = DATA_PATH) -> dict[str, float]:
+    """Chromium: median milliseconds per resolve over the eval inputs, and the time ErrorResolver.load took."""
+    index = search_index.index_for(store.load(data_path))
+    inputs = [case.input for case in load_cases()]
+    with harness(index) as url, chromium() as browser:
+        page = open_harness(browser, url)
+        browser_answers(page, inputs)  # warm up the JIT
+        median = browser_median_ms(page, inputs)
+        return {"median_ms_per_resolve": median, "load_ms": page.evaluate("window.harnessLoadMs")}
+
+
+def bench_results() -> list[tuple[str, str]]:
+    """(name, value) rows for ``make bench`` (scraper.bench calls this)."""
+    python = bench_lookup()
+    speed = f"{python['lookups_per_second']:,.0f} lookups/s, {python['lookups_per_cpu_second']:,.0f} per CPU second"
+    size = f"{python['total_bytes'] / 1024:.0f} KiB ({python['index_bytes']:,} + {python['script_bytes']:,} B)"
+    rows = [
+        ("lookup: python resolver, eval inputs", f"{speed} (target >= 10,000)"),
+        ("lookup: index + resolver.js, uncompressed", f"{size} (budget {SIZE_BUDGET // 1000} KB)"),
+    ]
+    if CHROMIUM.exists():
+        browser = bench_browser()
+        per_resolve = f"{browser['median_ms_per_resolve'] * 1000:.0f} us per resolve"
+        rows.append(("lookup: resolver.js in Chromium (median)", per_resolve))
+        rows.append(("lookup: ErrorResolver.load in Chromium", f"{browser['load_ms']:.1f} ms"))
+    return rows
+
+
+# --- command line -----------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scraper.evaluate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--browser", action="store_true", help="also run resolver.js in Chromium")
+    parser.add_argument("--bench", action="store_true", help="also print speed and size")
+    parser.add_argument("--data", default=str(DATA_PATH), help="errors.json (default data/errors.json)")
+    args = parser.parse_args(argv)
+
+    data = store.load(Path(args.data))
+    index = search_index.index_for(data)
+    cases = load_cases()
+    inputs = [case.input for case in cases]
+    reports = [report("python", data, cases, python_answers(index, inputs))]
+    browser_ms: float | None = None
+    if args.browser or args.bench:
+        with harness(index) as url, chromium() as browser:
+            page = open_harness(browser, url)
+            answers = browser_answers(page, inputs)
+            if args.browser:
+                reports.append(report("browser (resolver.js in Chromium)", data, cases, answers))
+            if args.bench:
+                browser_ms = browser_median_ms(page, inputs)
+    for item in reports:
+        print("\n".join(item.lines()))
+    if args.bench:
+        bench = bench_lookup(Path(args.data))
+        speed = f"{bench['lookups_per_second']:,.0f} lookups/s, {bench['lookups_per_cpu_second']:,.0f} per CPU second"
+        print(f"python: {speed} (one process, eval inputs)")
+        print(
+            f"size: index {bench['index_bytes']:,} B + script {bench['script_bytes']:,} B = {bench['total_bytes']:,} B "
+            f"(budget {SIZE_BUDGET:,} B)"
+        )
+        print(f"browser: {browser_ms:.4f} ms per resolve (median of rounds over the eval inputs)")
+    return 0 if all(not item.misses for item in reports) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+// The header search box answers a pasted error first: resolver.js decides which page
+// the text belongs to, and that page is shown above Material's own results, chosen by
+// Enter.  Upstream text is only ever set as textContent, never parsed as HTML.
+(function () {
+  "use strict";
+
+  var root = window.__md_scope || new URL(".", window.location.href); // the site root, set by Material
+  var ready = false;
+  window.ErrorResolver.loadUrl(new URL("assets/search-index.json", root).href).then(function () {
+    ready = true;
+    var input = document.querySelector(".md-search__input");
+    if (input && input.value) show(input.value);
+  });
+
+  var KIND_LABELS = { code: "Error code", filter: "Filter failure", message: "Rejection message" };
+
+  function title(match) {
+    if (match.kind === "code") return match.code + " " + match.name;
+    if (match.kind === "filter") return "Filter failure: " + match.name;
+    return match.message;
+  }
+
+  function detail(match) {
+    var codes = match.code !== null ? [match.code] : match.codes || [];
+    var parts = [];
+    if (codes.length) parts.push((codes.length > 1 ? "codes " : "code ") + codes.join(", "));
+    if (match.message && match.kind === "code") parts.push(match.message);
+    return parts.join(" · ");
+  }
+
+  function box() {
+    var result = document.querySelector(".md-search-result");
+    if (!result) return null;
+    var existing = result.querySelector("[data-errref-best]");
+    if (existing) return existing;
+    var element = document.createElement("div");
+    element.className = "errref-best";
+    element.setAttribute("data-errref-best", "");
+    element.setAttribute("role", "status");
+    result.insertBefore(element, result.firstChild);
+    return element;
+  }
+
+  function link(href, heading, text, label) {
+    var anchor = document.createElement("a");
+    anchor.className = "errref-best__link";
+    anchor.href = href;
+    var kind = document.createElement("span");
+    kind.className = "errref-best__kind";
+    kind.textContent = label;
+    var strong = document.createElement("strong");
+    strong.className = "errref-best__title";
+    strong.textContent = heading;
+    anchor.appendChild(kind);
+    anchor.appendChild(strong);
+    if (text) {
+      var small = document.createElement("span");
+      small.className = "errref-best__detail";
+      small.textContent = text;
+      anchor.appendChild(small);
+    }
+    return anchor;
+  }
+
+  function show(text) {
+    var element = box();
+    if (!element) return;
+    var match = ready && text.trim() ? window.ErrorResolver.resolve(text) : null;
+    element.textContent = "";
+    element.removeAttribute("data-path");
+    element.removeAttribute("data-kind");
+    element.removeAttribute("data-code");
+    if (!match) {
+      element.hidden = true;
+      return;
+    }
+    element.hidden = false;
+    element.setAttribute("data-kind", match.kind);
+    if (match.code !== null) element.setAttribute("data-code", String(match.code));
+    if (match.kind === "not-found") {
+      element.appendChild(
+        link(root.href, "Code " + match.code + " is not in this reference", "It is not a Binance Spot API (testnet) error code. Browse all codes →", "Not found")
+      );
+      return;
+    }
+    element.setAttribute("data-path", match.path);
+    element.appendChild(link(new URL(match.path, root).href, title(match), detail(match), "Best match · " + KIND_LABELS[match.kind]));
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches(".md-search__input")) show(event.target.value);
+  });
+
+  // Enter opens the best match (Material would open its own first result).
+  document.addEventListener(
+    "keydown",
+    function (event) {
+      if (event.key !== "Enter" || !event.target.matches || !event.target.matches(".md-search__input")) return;
+      var best = document.querySelector("[data-errref-best]:not([hidden]) a");
+      if (!best) return;
+      event.preventDefault();
+      event.stopPropagation();
+      window.location.href = best.href;
+    },
+    true
+  );
+})();
