@@ -78,13 +78,22 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 1 if args.strict and not report.complete else 0
 
 
+def cmd_wordings(args: argparse.Namespace) -> int:
+    from . import search_index
+
+    wordings = search_index.extract_wordings(search_index.read_history(Path(args.history)))
+    store.write_atomic(Path(args.output), store.dumps(wordings))
+    print(f"wrote {args.output}: {len(wordings['codes'])} code wordings, {len(wordings['rows'])} rows", file=sys.stderr)
+    return 0
+
+
 def cmd_lookup(args: argparse.Namespace) -> int:
     import json
 
     from . import resolve, search_index
 
-    history = None if args.no_history else Path(args.history)
-    index = search_index.index_for(store.load(Path(args.data)), history)
+    wordings = None if args.no_history else search_index.load_wordings(Path(args.wordings))
+    index = search_index.index_for(store.load(Path(args.data)), wordings)
     match = resolve.resolve(index, args.text)
     if match is None or match.kind == "not-found":
         print(search_index.not_found_line(match, args.text))
@@ -190,11 +199,14 @@ def build_parser() -> argparse.ArgumentParser:
     lookup_cmd = commands.add_parser("lookup", help="the page for a pasted error: code, name, message or log line")
     lookup_cmd.add_argument("text", metavar="TEXT", help="what the user pasted")
     lookup_cmd.add_argument("--data", default=DEFAULT_DATA, help=f"input JSON (default {DEFAULT_DATA})")
-    lookup_cmd.add_argument(
-        "--history", default=str(ROOT / "tests" / "fixtures" / "upstream-history"), help="old upstream copies (old wordings)"
-    )
+    lookup_cmd.add_argument("--wordings", default="data/past-wordings.json", help="old wordings users still paste")
     lookup_cmd.add_argument("--no-history", action="store_true", help="current wordings only")
     lookup_cmd.set_defaults(handler=cmd_lookup)
+
+    wordings_cmd = commands.add_parser("wordings", help="extract every past wording from upstream's history")
+    wordings_cmd.add_argument("history", metavar="DIR", help="folder of old copies: one subfolder per upstream file")
+    wordings_cmd.add_argument("-o", "--output", default="data/past-wordings.json")
+    wordings_cmd.set_defaults(handler=cmd_wordings)
     return parser
 
 

@@ -1,0 +1,60 @@
+"""The filters page as public JSON: serialise, validate against its schema, write atomically.
+
+The twin of ``scraper.store`` for ``data/filters.json``; it reuses that module's one
+byte-exact spelling (``dumps``) and its atomic write.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import jsonschema
+
+from .model import ScrapeError
+from .parse.filters import FiltersPage
+from .store import ROOT, dumps, write_atomic
+
+SCHEMA_PATH = ROOT / "data" / "filters.schema.json"
+DEFAULT_PATH = ROOT / "data" / "filters.json"
+SCHEMA_VERSION = 1
+
+
+def page_to_dict(page: FiltersPage) -> dict:
+    return {"schema_version": SCHEMA_VERSION, **asdict(page)}
+
+
+def load_schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def validate(data: dict, origin: str) -> None:
+    validator = jsonschema.Draft202012Validator(load_schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise ScrapeError(f"{origin}: schema violation at {where}: {error.message}")
+
+
+def save(page: FiltersPage, path: Path) -> dict:
+    data = page_to_dict(page)
+    validate(data, str(path))
+    write_atomic(path, dumps(data))
+    return data
+
+
+def load(path: Path = DEFAULT_PATH) -> dict:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScrapeError(f"{path}: no such file") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ScrapeError(f"{path}: not valid JSON ({error})") from None
+    validate(data, str(path))
+    return data
+
+
+def by_name(data: dict) -> dict[str, dict]:
+    return {f["name"]: f for f in data["filters"]}

@@ -1,0 +1,204 @@
+"""Curated guidance (``data/guidance.yaml``): load, validate, and hold it against the data.
+
+The guidance is written by hand and keyed by what the scraped data names: an error code,
+a filter, the text of a rejection message.  Two ways it can drift from the data:
+
+* a key the data does not have (a typo, or upstream removed the code): ``check`` lists
+  them and ``require_known`` fails the build, because a page would silently lose its advice;
+* data the guidance does not cover yet (upstream added a code): ``coverage`` lists them,
+  so a newcomer sees what to write next.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from .model import ScrapeError
+from .store import ROOT
+
+DEFAULT_PATH = ROOT / "data" / "guidance.yaml"
+SCHEMA_PATH = ROOT / "data" / "guidance.schema.json"
+SECTIONS = ("codes", "filters", "messages")
+RETRY_CLASSES = ("backoff", "fix-request", "check-account", "do-not-retry")
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML keeps the last of two equal keys; in hand-written guidance that hides a mistake."""
+
+
+def _mapping_without_duplicates(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+
+
+def _display(path: Path) -> str:
+    """Paths relative to the repository when inside it: error messages stay short and stable."""
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def parse(text: str, origin: str) -> dict:
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise ScrapeError(f"{origin}: not valid YAML ({where}{error.problem or error.context})") from None
+    except yaml.YAMLError as error:
+        raise ScrapeError(f"{origin}: not valid YAML ({error})") from None
+    if not isinstance(data, dict):
+        raise ScrapeError(f"{origin}: expected a mapping with {', '.join(SECTIONS)}")
+    return data
+
+
+def _reject_number_keys(data: dict, origin: str) -> None:
+    """An unquoted code (-1021:) loads as a number; say so instead of a schema riddle."""
+    for section in SECTIONS:
+        for key in data.get(section) or {}:
+            if not isinstance(key, str):
+                raise ScrapeError(f'{origin}: {section}: key {key!r} is not a string; quote it ("{key}")')
+
+
+def validate(data: dict, origin: str) -> None:
+    _reject_number_keys(data, origin)
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise ScrapeError(f"{origin}: schema violation at {where}: {error.message}")
+
+
+def load(path: Path = DEFAULT_PATH) -> dict:
+    origin = _display(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScrapeError(f"{origin}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise ScrapeError(f"{origin}: not UTF-8 text (byte {error.start})") from None
+    data = parse(text, origin)
+    validate(data, origin)
+    return data
+
+
+# --- the guidance against the data -------------------------------------------
+
+
+def data_keys(data: dict, filters: dict | None = None) -> dict[str, list[str]]:
+    """Every key the guidance may use, per section, in the data's order.
+
+    Filters: those the error page lists as failures, then those only the filters page
+    defines (PERCENT_PRICE_BY_SIDE, MAX_ASSET, …) when ``filters`` (data/filters.json) is given.
+    """
+    codes = [str(c["code"]) for c in data["codes"]]
+    failures = [row["filter"] for row in data["filter_failures"]]
+    defined = [f["name"] for f in (filters or {}).get("filters", [])]
+    messages = [row["text"] for row in data["engine_messages"]]
+    return {
+        "codes": _unique(codes),
+        "filters": _unique(failures + defined),
+        "messages": _unique(messages),
+    }
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+_WHAT = {"codes": "code", "filters": "filter", "messages": "rejection message"}
+
+
+def check(guidance: dict, data: dict, filters: dict | None = None, origin: str = "data/guidance.yaml") -> list[str]:
+    """One line per guidance key that names nothing in the data; [] when every key is known."""
+    known = data_keys(data, filters)
+    where = "errors.json" + (" or filters.json" if filters else "")
+    problems = []
+    for section in SECTIONS:
+        allowed = set(known[section])
+        for key in guidance.get(section, {}):
+            if key not in allowed:
+                problems.append(f"{origin}: {section}: unknown {_WHAT[section]} {key!r} (not in {where})")
+    return problems
+
+
+def require_known(guidance: dict, data: dict, filters: dict | None = None, origin: str = "data/guidance.yaml") -> None:
+    """Fail the build on a key the data does not have: one line naming the file and the keys."""
+    problems = check(guidance, data, filters, origin)
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more unknown keys)" if len(problems) > 1 else ""
+        raise ScrapeError(first + more)
+
+
+@dataclass(frozen=True)
+class SectionCoverage:
+    label: str  # what the report calls this group
+    section: str  # the guidance section that covers it
+    expected: tuple[str, ...]
+    missing: tuple[str, ...]
+
+    def line(self) -> str:
+        covered = len(self.expected) - len(self.missing)
+        return f"{self.label:<16} {covered:>4}/{len(self.expected):<4}" + (" complete" if not self.missing else "")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    groups: tuple[SectionCoverage, ...]
+    unknown: tuple[str, ...]  # lines from check()
+
+    @property
+    def complete(self) -> bool:
+        return not any(group.missing for group in self.groups)
+
+    @property
+    def missing(self) -> dict[str, list[str]]:
+        result: dict[str, list[str]] = {}
+        for group in self.groups:
+            result.setdefault(group.section, []).extend(group.missing)
+        return result
+
+    def report(self) -> str:
+        lines = [group.line() for group in self.groups]
+        for group in self.groups:
+            for key in group.missing:
+                lines.append(f"missing {group.section}: {key}")
+        if self.unknown:
+            lines.append(f"unknown keys: {len(self.unknown)}")
+        return "\n".join(lines)
+
+
+def coverage(guidance: dict, data: dict, filters: dict | None = None, origin: str = "data/guidance.yaml") -> Coverage:
+    """Which codes, filters and rejection messages still have no guidance."""
+    failures = _unique(row["filter"] for row in data["filter_failures"])
+    page_only = [f["name"] for f in (filters or {}).get("filters", []) if f["name"] not in failures]
+    groups = [
+        ("codes", "codes", [str(c["code"]) for c in data["codes"]]),
+        ("filter failures", "filters", failures),
+        ("filters page", "filters", page_only),
+        ("messages", "messages", _unique(row["text"] for row in data["engine_messages"])),
+    ]
+    result = []
+    for label, section, expected in groups:
+        if label == "filters page" and filters is None:
+            continue
+        have = guidance.get(section, {})
+        result.append(SectionCoverage(label, section, tuple(expected), tuple(k for k in expected if k not in have)))
+    return Coverage(groups=tuple(result), unknown=tuple(check(guidance, data, filters, origin)))
