@@ -206,6 +206,87 @@ def browser_median_ms(page: Any, inputs: list[str], rounds: int = 31) -> float:
     return statistics.median(per_round)
 
 
+# --- the site's own search box -------------------------------------------------------
+
+_READ_BEST_MATCH = """() => {
+    const box = document.querySelector("[data-errref-best]");
+    if (!box || box.hidden) return null;
+    const d = box.dataset;
+    return {
+        kind: d.kind,
+        code: d.code === undefined ? null : Number(d.code),
+        codes: d.codes ? d.codes.split(",").map(Number) : [],
+        message: d.message === undefined ? null : d.message,
+        path: d.path === undefined ? null : d.path,
+    };
+}"""
+
+
+@contextmanager
+def built_site(data_path: Path = DATA_PATH) -> Iterator[str]:
+    """The real site of ``data_path``, built in a temporary folder and served on 127.0.0.1."""
+    from . import site
+
+    with tempfile.TemporaryDirectory(prefix="eval-site-") as folder:
+        work = site.prepare_workdir(Path(folder))
+        built = site.build(Path(data_path).resolve(), work)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(built)))
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/"
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join()
+
+
+def open_site_search(browser: Any, base_url: str) -> Any:
+    """A site page with its header search box focused and the resolver loaded."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(base_url)
+    page.wait_for_selector("html[data-errref-ready]", state="attached", timeout=15000)
+    if errors:
+        raise RuntimeError(f"the site's scripts failed: {errors[0]}")
+    page.locator(".md-search__input").click()
+    return page
+
+
+def site_answers(page: Any, inputs: list[str]) -> list[dict | None]:
+    """Type each input into the header search box, as a user pastes it, and read the best match shown."""
+    answers = []
+    for text in inputs:
+        page.fill(".md-search__input", text)
+        answers.append(page.evaluate(_READ_BEST_MATCH))
+    return answers
+
+
+def keystroke_to_results_ms(page: Any, inputs: list[str]) -> float:
+    """Median time from the last key of an input to the best match painted, over the inputs."""
+    page.evaluate(
+        """() => {
+            const input = document.querySelector(".md-search__input");
+            input.addEventListener("keydown", () => { window.__keyAt = performance.now(); window.__shownAt = 0; }, true);
+            const observer = new MutationObserver(() => {
+                requestAnimationFrame(() => { if (!window.__shownAt) window.__shownAt = performance.now(); });
+            });
+            observer.observe(document.querySelector(".md-search-result"), {subtree: true, childList: true, attributes: true, characterData: true});
+        }"""
+    )
+    times = []
+    for text in inputs:
+        if len(text) < 2:
+            continue
+        page.fill(".md-search__input", text[:-1])
+        page.evaluate("() => { window.__shownAt = 0; }")
+        page.keyboard.press(text[-1] if text[-1] != " " else "Space")
+        page.wait_for_function("window.__shownAt > 0", timeout=5000)
+        times.append(page.evaluate("window.__shownAt - window.__keyAt"))
+    return statistics.median(times)
+
+
 # --- benchmarks -----------------------------------------------------------------
 
 
@@ -259,6 +340,11 @@ def bench_results() -> list[tuple[str, str]]:
         per_resolve = f"{browser['median_ms_per_resolve'] * 1000:.0f} us per resolve"
         rows.append(("lookup: resolver.js in Chromium (median)", per_resolve))
         rows.append(("lookup: ErrorResolver.load in Chromium", f"{browser['load_ms']:.1f} ms"))
+        inputs = [case.input for case in load_cases()]
+        with built_site() as url, chromium() as chrome:
+            page = open_site_search(chrome, url)
+            shown = keystroke_to_results_ms(page, inputs)
+        rows.append(("search box: last keystroke to best match painted (median)", f"{shown:.1f} ms (target <= 50 ms)"))
     return rows
 
 
@@ -268,6 +354,7 @@ def bench_results() -> list[tuple[str, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scraper.evaluate", description=__doc__.split("\n\n")[0])
     parser.add_argument("--browser", action="store_true", help="also run resolver.js in Chromium")
+    parser.add_argument("--site", action="store_true", help="also type every input into the built site's search box")
     parser.add_argument("--bench", action="store_true", help="also print speed and size")
     parser.add_argument("--data", default=str(DATA_PATH), help="errors.json (default data/errors.json)")
     args = parser.parse_args(argv)
@@ -276,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     index = search_index.index_for(data)
     cases = load_cases()
     inputs = [case.input for case in cases]
-    reports = [report("python", data, cases, python_answers(index, inputs))]
+    reports = [report("command line (python resolver, as `lookup`)", data, cases, python_answers(index, inputs))]
     browser_ms: float | None = None
     if args.browser or args.bench:
         with harness(index) as url, chromium() as browser:
@@ -286,6 +373,10 @@ def main(argv: list[str] | None = None) -> int:
                 reports.append(report("browser (resolver.js in Chromium)", data, cases, answers))
             if args.bench:
                 browser_ms = browser_median_ms(page, inputs)
+    if args.site:
+        with built_site(Path(args.data)) as url, chromium() as chrome:
+            page = open_site_search(chrome, url)
+            reports.append(report("site search box (Chromium)", data, cases, site_answers(page, inputs)))
     for item in reports:
         print("\n".join(item.lines()))
     if args.bench:

@@ -8,6 +8,7 @@
   var ready = false;
   window.ErrorResolver.loadUrl(new URL("assets/search-index.json", root).href).then(function () {
     ready = true;
+    document.documentElement.setAttribute("data-errref-ready", "");
     var input = document.querySelector(".md-search__input");
     if (input && input.value) show(input.value);
   });
@@ -67,9 +68,9 @@
     if (!element) return;
     var match = ready && text.trim() ? window.ErrorResolver.resolve(text) : null;
     element.textContent = "";
-    element.removeAttribute("data-path");
-    element.removeAttribute("data-kind");
-    element.removeAttribute("data-code");
+    ["data-path", "data-kind", "data-code", "data-codes", "data-message"].forEach(function (name) {
+      element.removeAttribute(name);
+    });
     if (!match) {
       element.hidden = true;
       return;
@@ -77,6 +78,8 @@
     element.hidden = false;
     element.setAttribute("data-kind", match.kind);
     if (match.code !== null) element.setAttribute("data-code", String(match.code));
+    if (match.codes) element.setAttribute("data-codes", match.codes.join(","));
+    if (match.message !== null) element.setAttribute("data-message", match.message);
     if (match.kind === "not-found") {
       element.appendChild(
         link(root.href, "Code " + match.code + " is not in this reference", "It is not a Binance Spot API (testnet) error code. Browse all codes →", "Not found")

@@ -1,0 +1,66 @@
+"""The site's own header search box, driven in Chromium like a user: the first result is the right page."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper import evaluate, store
+
+from conftest import DATA
+from sitebuild import serve
+
+pytestmark = pytest.mark.browser
+
+# The eval set's size: every pasted error lands on its page.  Raise it with the resolver; never lower it.
+SITE_EVAL_CORRECT = 135
+
+
+@pytest.fixture(scope="module")
+def search(built_site, browser):
+    with serve(built_site) as url:
+        page = evaluate.open_site_search(browser, url)
+        page.base_url = url
+        yield page
+        page.close()
+
+
+def test_eval_accuracy_in_the_search_box(search):
+    data = store.load(DATA)
+    cases = evaluate.load_cases()
+    result = evaluate.report("site", data, cases, evaluate.site_answers(search, [c.input for c in cases]))
+    assert result.correct >= SITE_EVAL_CORRECT, "\n".join(result.lines())
+
+
+@pytest.mark.parametrize(
+    "typed, path",
+    [
+        ("-1013", "codes/-1013/"),
+        ("1013", "codes/-1013/"),
+        ("INVALID_MESSAGE", "codes/-1013/"),
+        ("LOT_SIZE", "filters/lot-size/"),
+        ("Invalid symbol", "codes/-1121/"),
+        ("binance.exceptions.BinanceAPIException: APIError(code=-1013): Filter failure: LOT_SIZE", "filters/lot-size/"),
+        ('{"code":-2010,"msg":"Account has insufficient balance for requested action."}', "messages/account-has-insufficient-balance-for-requested-action/"),
+    ],
+)
+def test_first_result_and_enter(search, typed, path):
+    search.goto(search.base_url + "changes/")
+    search.wait_for_selector("html[data-errref-ready]", state="attached")
+    search.locator(".md-search__input").click()
+    search.keyboard.type(typed)
+    first = search.locator(".md-search-result [data-errref-best] a").first
+    assert first.is_visible()
+    assert first.get_attribute("href") == search.base_url + path
+    search.keyboard.press("Enter")
+    search.wait_for_url(search.base_url + path)
+
+
+def test_code_not_in_the_reference_says_so(search):
+    search.goto(search.base_url)
+    search.wait_for_selector("html[data-errref-ready]", state="attached")
+    search.locator(".md-search__input").click()
+    search.keyboard.type("binance {\"code\":-4164,\"msg\":\"Order's notional must be no smaller than 5.0\"}")
+    box = search.locator("[data-errref-best]")
+    assert box.get_attribute("data-kind") == "not-found"
+    assert "Code -4164 is not in this reference" in box.inner_text()
+    assert box.locator("a").get_attribute("href") == search.base_url
