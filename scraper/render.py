@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import paths, relations, search_index
+from . import enrich, filterdefs, guidance, paths, relations, search_index
 from .markup import code_fence, md_inline, md_text, placeholder_help, safe_url, front_matter_value
 from .model import UPSTREAM_SITE
 from .store import ROOT, dumps, load
@@ -71,10 +71,11 @@ class Site:
     table_links: dict[str, list[str]]
     code_links: dict[int, list[int]]
     history: dict = field(default_factory=dict)
+    curated: "Curated | None" = None
     section_pages: list[dict] = field(default_factory=list)
 
     @classmethod
-    def of(cls, data: dict, history: dict | None = None) -> "Site":
+    def of(cls, data: dict, history: dict | None = None, curated: "Curated | None" = None) -> "Site":
         site = cls(
             data=data,
             codes={c["code"]: c for c in data["codes"]},
@@ -84,9 +85,16 @@ class Site:
             table_links=relations.table_relations(data),
             code_links=relations.code_relations(data),
             history=history or {"entries": [], "seen": {}, "removed_codes": []},
+            curated=curated,
         )
         site.section_pages = _section_pages(site)
         return site
+
+    def facts(self, section: str, key: str) -> dict | None:
+        return self.curated.facts[section].get(key) if self.curated else None
+
+    def definition(self, name: str) -> dict | None:
+        return self.curated.definitions.get(name) if self.curated else None
 
     def seen(self, key: str) -> dict | None:
         return self.history["seen"].get(key)
@@ -157,6 +165,123 @@ def _section_pages(site: Site) -> list[dict]:
     return pages
 
 
+# --- curated guidance and derived facts ------------------------------------------
+
+
+@dataclass
+class Curated:
+    """What the project wrote beside the data (guidance) and what is derived from it (facts)."""
+
+    facts: dict  # scraper.enrich.enrich(): {"codes": {"-1021": …}, "filters": {…}, "messages": {…}}
+    filters: dict | None  # the upstream filters page (data/filters.json)
+    definitions: dict[str, dict]
+
+    @classmethod
+    def load(cls, data: dict, history: dict | None, root: Path = ROOT) -> "Curated":
+        filters = filterdefs.load(root / "data" / "filters.json")
+        curated = guidance.load(root / "data" / "guidance.yaml")
+        # Guidance for a code or message upstream removed stays for its removed page;
+        # any other key the data lacks fails the build (enrich raises).
+        gone = _removed_keys(history)
+        curated = {section: {k: v for k, v in curated.get(section, {}).items() if k not in gone[section]} for section in guidance.SECTIONS}
+        facts = enrich.enrich(data, curated, filters, enrich.load_ccxt(root / "data" / "ccxt-binance-exceptions.tsv"))
+        return cls(facts=facts, filters=filters, definitions=filterdefs.by_name(filters))
+
+
+def _removed_keys(history: dict | None) -> dict[str, set[str]]:
+    gone: dict[str, set[str]] = {section: set() for section in guidance.SECTIONS}
+    for key, seen in (history or {}).get("seen", {}).items():
+        if seen.get("removed"):
+            kind, _, value = key.partition(":")
+            gone[{"code": "codes", "filter": "filters", "message": "messages"}[kind]].add(value)
+    return gone
+
+
+def published_data(data: dict, facts: dict) -> dict:
+    """errors.json as the site publishes it: the scraped data plus each entry's retry class and channels."""
+    published = json.loads(json.dumps(data))
+    for code in published["codes"]:
+        found = facts["codes"].get(str(code["code"]), {})
+        code["retry"], code["channels"] = found.get("retry"), found.get("channels", [])
+    for section, rows, key in (("messages", published["engine_messages"], "text"), ("filters", published["filter_failures"], "filter")):
+        for row in rows:
+            found = facts[section].get(row[key], {})
+            row["retry"], row["channels"] = found.get("retry"), found.get("channels", [])
+    return published
+
+
+RETRY_LABELS = {
+    "backoff": "Retry with backoff",
+    "fix-request": "Fix the request",
+    "check-account": "Check the account or API keys",
+    "do-not-retry": "Do not retry",
+}
+
+
+def facts_view(site: Site, src: str, found: dict | None) -> dict | None:
+    """Why it happened, what to do, and what is derived from the text, for one page."""
+    if not found:
+        return None
+    inline = lambda text: md_inline(text, lambda h: _site_href(site, src, h))  # noqa: E731
+    return {
+        "retry": found["retry"],
+        "retry_label": md_text(RETRY_LABELS.get(found["retry"], found["retry"])),
+        "channels": [md_text(c) for c in found["channels"]],
+        "execution_unknown": found["execution_unknown"],
+        "check_status": inline(found["check_status"]) if found.get("check_status") else None,
+        "causes": [inline(c) for c in found.get("causes", [])],
+        "fix": [inline(f) for f in found.get("fix", [])],
+        "ccxt": [{"exception": md_text(g["exception"]), "rule": md_text(_ccxt_rule(g))} for g in found.get("ccxt", [])],
+    }
+
+
+def _ccxt_rule(group: dict) -> str:
+    rule = {
+        "code-exact": "matched on the code",
+        "message-exact": "matched on the message",
+        "message-broad": "matched on part of the message",
+        "body-substring": "matched on part of the response body",
+        "http-status": "matched on the HTTP status",
+        "default": "ccxt's default",
+    }.get(group["rule"], group["rule"])
+    return rule
+
+
+def definition_view(site: Site, src: str, name: str, example: dict | None) -> dict | None:
+    """The filter as upstream's filters page defines it, and one worked example."""
+    definition = site.definition(name)
+    if not definition:
+        return None
+    inline = lambda text: md_inline(text, lambda h: _site_href(site, src, h))  # noqa: E731
+    return {
+        "summary": inline(definition["summary"]),
+        "kind": md_text(definition["kind"]),
+        "parameters": [
+            {"name": md_text(p["name"]), "meaning": inline(p["meaning"]) if p.get("meaning") else md_text("—"), "example": md_text(p.get("example") or "")}
+            for p in definition["parameters"]
+        ],
+        "rules": [{"lead": inline(r["lead"]) if r.get("lead") else "", "lines": code_fence("\n".join(r["lines"]), "text")} for r in definition["rules"] if r["lines"]],
+        "exchange_info": code_fence(json.dumps(definition["example"], indent=2, ensure_ascii=False), "json") if definition.get("example") else None,
+        "anchor": safe_url(definition["anchor"]),
+        "worked": _worked_example(example),
+    }
+
+
+def _worked_example(example: dict | None) -> dict | None:
+    if not example:
+        return None
+
+    def pairs(values: dict) -> Markup:
+        return Markup(", ".join(f"<code>{md_text(k)}</code> = <code>{md_text(v)}</code>" for k, v in values.items()))
+
+    return {
+        "params": pairs(example.get("params", {})),
+        "fails": pairs(example.get("fails", {})),
+        "passes": pairs(example.get("passes", {})),
+        "why": md_inline(example.get("why", "")),
+    }
+
+
 # --- view models ----------------------------------------------------------------
 
 
@@ -188,10 +313,14 @@ def _carried_rows(site: Site, code: int) -> list[dict]:
 
 def _row_view(site: Site, from_src: str, row: dict) -> dict:
     src = site.filter_src(row["filter"]) if row.get("filter") else site.message_src(row["text"])
+    found = site.facts("filters", row["filter"]) if row.get("filter") else site.facts("messages", row["text"])
     return {
         "link": _link(site, from_src, src, row["text"]),
         "description": md_inline(row["description"], lambda h: _site_href(site, from_src, h)),
         "kind": "filter failure" if row.get("filter") else "rejection message",
+        "on_error_page": row.get("on_error_page", True),
+        "retry": md_text(RETRY_LABELS.get(found["retry"], "")) if found else "",
+        "channels": md_text(" · ".join(found["channels"])) if found else "",
     }
 
 
@@ -240,6 +369,7 @@ def code_page(site: Site, code: dict) -> dict:
         "related": [_code_link(site, src, c) for c in site.code_links.get(code["code"], []) if c in site.codes],
         "seen": _seen_view(site.seen(f"code:{code['code']}")),
         "changes": md_href(src, src_of(paths.CHANGES_PAGE)),
+        "facts": facts_view(site, src, site.facts("codes", str(code["code"]))),
         "previous": _code_link(site, src, ordered[index - 1]) if index > 0 else None,
         "next": _code_link(site, src, ordered[index + 1]) if index + 1 < len(ordered) else None,
         "short_link": Markup(f"{code['code']}/"),
@@ -292,6 +422,9 @@ def row_page(site: Site, row: dict) -> dict:
         "related": _related_rows(site, src, key),
         "seen": _seen_view(site.seen(key)),
         "changes": md_href(src, src_of(paths.CHANGES_PAGE)),
+        "facts": facts_view(site, src, site.facts("filters" if is_filter else "messages", row["filter"] if is_filter else row["text"])),
+        "definition": definition_view(site, src, row["filter"], (site.facts("filters", row["filter"]) or {}).get("example")) if is_filter else None,
+        "on_error_page": row.get("on_error_page", True),
         "index": _link(site, src, src_of(paths.FILTERS_INDEX if is_filter else paths.MESSAGES_INDEX), "All filter failures" if is_filter else "All rejection messages"),
         "translations": [
             {"locale": LOCALE_LABELS.get(locale, locale), "text": md_inline(t["text"]), "description": md_inline(t["description"])}
@@ -309,9 +442,12 @@ def section_page(site: Site, page: dict) -> dict:
     codes = [c for c in site.data["codes"] if c["section"] == page["title"]]
     families: dict[str, list[dict]] = {}
     for code in codes:
+        found = site.facts("codes", str(code["code"]))
         families.setdefault(_family(code["code"]), []).append(
             {
                 "link": _code_link(site, src, code["code"]),
+                "retry": md_text(RETRY_LABELS.get(found["retry"], "")) if found else "",
+                "channels": md_text(" · ".join(found["channels"])) if found else "",
                 "message": md_inline(code["messages"][0]["text"], lambda h: _site_href(site, src, h)) if code["messages"] else "",
             }
         )
@@ -426,9 +562,11 @@ def environment() -> Environment:
     )
 
 
-def build_pages(data: dict, history: dict | None = None) -> dict[str, str]:
+def build_pages(data: dict, history: dict | None = None, curated: "Curated | None" = None) -> dict[str, str]:
     """Page source path -> content, for every page of the site."""
-    site = Site.of(data, history)
+    curated = curated or Curated.load(data, history)
+    site = Site.of(filterdefs.with_defined_filters(data, curated.filters), history, curated)
+    data = site.data
     env = environment()
     pages: dict[str, str] = {}
 
@@ -460,7 +598,8 @@ def render(data_path: Path, out_dir: Path) -> int:
     data = load(data_path)
     history_path = Path(data_path).with_name("changes.json")
     history = json.loads(history_path.read_text(encoding="utf-8")) if history_path.exists() else None
-    pages = build_pages(data, history)
+    curated = Curated.load(data, history)
+    pages = build_pages(data, history, curated)
     out_dir = Path(out_dir)
     staging = out_dir.with_name(f".{out_dir.name}.staging")
     shutil.rmtree(staging, ignore_errors=True)
@@ -469,7 +608,7 @@ def render(data_path: Path, out_dir: Path) -> int:
         path = staging / src
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
-    (staging / "errors.json").write_text(dumps(data), encoding="utf-8")
+    (staging / "errors.json").write_text(dumps(published_data(data, curated.facts)), encoding="utf-8")
     search_index.write_index(data, staging / search_index.INDEX_PATH)
     shutil.copyfile(ROOT / "data" / "errors.schema.json", staging / "errors.schema.json")
     swap(staging, out_dir)

@@ -69,15 +69,22 @@ def load_wordings(path: Path = DEFAULT_WORDINGS) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-def index_for(data: dict, wordings: dict | None | str = "default") -> dict:
-    """The site's index: the data plus the past wordings (old messages, renamed filters).
+def index_for(data: dict, wordings: dict | None | str = "default", filters: dict | None | str = "default") -> dict:
+    """The site's index: the data plus the past wordings (old messages, renamed filters)
+    and the filters only the filters page defines.
 
     ``wordings``: a dict from :func:`extract_wordings`, None for current wordings only,
-    or by default the committed ``data/past-wordings.json``.
+    or by default the committed ``data/past-wordings.json``; ``filters``: the filters
+    page's data, None for none, or by default the committed ``data/filters.json``.
     """
+    from . import filterdefs
+
     if wordings == "default":
         wordings = load_wordings()
-    return resolve.build_index(data, [wordings_as_copy(wordings)] if wordings else None)
+    if filters == "default":
+        filters = filterdefs.load() if filterdefs.DEFAULT_PATH.exists() else None
+    site_data = filterdefs.with_defined_filters(data, filters)
+    return resolve.build_index(site_data, [wordings_as_copy(wordings)] if wordings else None)
 
 
 def dumps_index(index: dict) -> str:

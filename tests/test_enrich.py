@@ -187,7 +187,7 @@ def test_enrich_is_keyed_like_the_guidance_and_covers_the_data(inputs, facts):
 def test_filter_entries_join_both_sources(facts):
     lot = facts["filters"]["LOT_SIZE"]
     assert lot["on_error_page"] and lot["codes"] == [-1013] and lot["message"] == "Filter failure: LOT_SIZE"
-    assert lot["anchor"] == "https://developers.binance.com/docs/binance-spot-api-docs/filters#lot_size"
+    assert lot["anchor"] == "https://developers.binance.com/docs/binance-spot-api-docs/testnet/filters#lot_size"  # the testnet copy
     assert lot["example"]["fails"] == {"quantity": "0.12345"} and lot["retry"] == "fix-request"
     by_side = facts["filters"]["PERCENT_PRICE_BY_SIDE"]
     assert not by_side["on_error_page"] and by_side["kind"] == "symbol" and by_side["codes"] == [-1013]

@@ -59,9 +59,21 @@ def test_short_links_land_on_the_canonical_page(built_site, data):
         assert landing.resolve() == (built_site / paths.filter_path(row["filter"]) / "index.html").resolve()
 
 
-def test_machine_readable_files_are_published(built_site):
-    assert (built_site / "errors.json").read_bytes() == DATA.read_bytes()
+def test_machine_readable_files_are_published(built_site, data):
+    from scraper import store
+
+    published = json.loads((built_site / "errors.json").read_text(encoding="utf-8"))
+    store.validate(published, "published errors.json")
     assert (built_site / "errors.schema.json").read_bytes() == (ROOT / "data" / "errors.schema.json").read_bytes()
+    # the scraped data, plus the retry class and channels of every entry
+    stripped = json.loads(json.dumps(published))
+    for entry in stripped["codes"] + stripped["engine_messages"] + stripped["filter_failures"]:
+        assert entry.pop("retry") in ("backoff", "fix-request", "check-account", "do-not-retry")
+        entry.pop("channels")
+    assert stripped == data
+    by_code = {c["code"]: c for c in published["codes"]}
+    assert by_code[-1021]["retry"] == "fix-request" and by_code[-1003]["retry"] == "backoff"
+    assert "FIX" in by_code[-1178]["channels"] and "SBE" in by_code[-1152]["channels"]
 
 
 def test_navigation_shows_sections_not_every_page(built_site):

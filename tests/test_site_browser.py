@@ -120,3 +120,15 @@ def test_hostile_upstream_text_shows_literally_and_runs_nothing(page, tmp_path_f
             assert article.locator("script, img[onerror], a[href^='javascript']").count() == 0
             assert page.evaluate("typeof window.__pwned") == "undefined"
     shot(page, "hostile-text")
+
+
+def test_index_pages_filter_by_channel(page, base_url):
+    page.goto(base_url + "sections/11xx/")
+    rows = page.locator(".errref-filterable tbody tr")
+    total = rows.count()
+    page.locator(".errref-channel-buttons button", has_text="FIX").first.click()
+    visible = [rows.nth(i) for i in range(total) if rows.nth(i).is_visible()]
+    assert 0 < len(visible) < total
+    assert all("FIX" in row.locator("td").last.inner_text() for row in visible)
+    page.locator(".errref-channel-buttons button", has_text="All").first.click()
+    assert sum(rows.nth(i).is_visible() for i in range(total)) == total

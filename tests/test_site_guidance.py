@@ -1,0 +1,75 @@
+"""Every page answers "why did I get this, and what do I do now?"."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+
+from scraper import paths
+from scraper.render import Curated, build_pages
+
+from conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def data():
+    return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+def text_of(built_site, url: str) -> str:
+    return BeautifulSoup((built_site / url / "index.html").read_text(encoding="utf-8"), "lxml").select_one("article").get_text(" ")
+
+
+def test_every_page_has_the_guidance_sections(built_site, data):
+    urls = [paths.code_path(c["code"]) for c in data["codes"]]
+    urls += [paths.filter_path(r["filter"]) for r in data["filter_failures"]]
+    slugs = paths.message_slugs([r["text"] for r in data["engine_messages"]])
+    urls += [paths.message_path(slugs[r["text"]]) for r in data["engine_messages"]]
+    for url in urls:
+        text = text_of(built_site, url)
+        assert "Why you got it" in text and "What to do" in text, url
+        assert any(label in text for label in ("Retry with backoff", "Fix the request", "Check the account or API keys", "Do not retry")), url
+
+
+def test_derived_facts_on_concrete_pages(built_site):
+    assert "FIX" in text_of(built_site, "codes/-1178/")
+    assert "SBE" in text_of(built_site, "codes/-1152/")
+    timeout = text_of(built_site, "codes/-1007/")
+    assert "Execution status unknown: do not resend blindly" in timeout
+    assert "Fix the request" in text_of(built_site, "codes/-1021/")
+    assert "Retry with backoff" in text_of(built_site, "codes/-1003/")
+    assert "ccxt.BadSymbol" in text_of(built_site, "codes/-1121/")
+    assert "Execution status unknown" not in text_of(built_site, "codes/-1121/")
+
+
+def test_filter_pages_explain_the_filter(built_site):
+    lot = text_of(built_site, "filters/lot-size/")
+    for expected in ("stepSize", "quantity % stepSize == 0", "Worked example", "0.12345", "0.123"):
+        assert expected in lot
+    # filters the error page does not list still get a page, and a short link
+    side = text_of(built_site, "filters/percent-price-by-side/")
+    assert "Not listed on the upstream error page" in side and "bidMultiplierUp" in side
+    assert (built_site / "filters" / "PERCENT_PRICE_BY_SIDE" / "index.html").is_file()
+    assert "MAX_ASSET" in text_of(built_site, "filters/")
+
+
+def test_unknown_guidance_key_fails_the_build(data, tmp_path):
+    import shutil
+
+    from scraper.model import ScrapeError
+
+    root = tmp_path
+    shutil.copytree(DATA.parent, root / "data")
+    guidance = (root / "data" / "guidance.yaml").read_text(encoding="utf-8")
+    (root / "data" / "guidance.yaml").write_text(guidance.replace('"-1021":', '"-9999":', 1), encoding="utf-8")
+    with pytest.raises(ScrapeError, match="-9999"):
+        Curated.load(data, None, root)
+
+
+def test_guidance_of_a_removed_code_does_not_fail_the_build(data):
+    without = {**data, "codes": [c for c in data["codes"] if c["code"] != -1021]}
+    history = {"entries": [], "removed_codes": [], "seen": {"code:-1021": {"first_seen": "2024-03-12", "last_changed": "2024-03-12", "removed": "2026-01-01"}}}
+    pages = build_pages(without, history)
+    assert "codes/-1021.md" not in pages
