@@ -61,11 +61,12 @@ test: $(STAMP) $(AXE)
 
 UPSTREAM_EN ?= https://developers.binance.com/docs/binance-spot-api-docs/testnet/errors
 UPSTREAM_ZH ?= https://developers.binance.com/docs/zh-CN/binance-spot-api-docs/testnet/errors
+UPSTREAM_FILTERS ?= https://raw.githubusercontent.com/binance/binance-spot-api-docs/master/testnet/filters.md
 REBUILD_FLAGS ?=
 
 # The only target that touches the network.
 rebuild: $(STAMP)
-	$(PY) -m scraper rebuild --en "$(UPSTREAM_EN)" --zh "$(UPSTREAM_ZH)" $(REBUILD_FLAGS)
+	$(PY) -m scraper rebuild --en "$(UPSTREAM_EN)" --zh "$(UPSTREAM_ZH)" --filters "$(UPSTREAM_FILTERS)" $(REBUILD_FLAGS)
 
 # Which codes, filter failures and rejection messages still lack curated guidance.
 coverage: $(STAMP)

@@ -131,6 +131,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     options = rebuild.Options(
         en_url=args.en,
         zh_url=args.zh,
+        filters_url=args.filters,
         policy=fetch.HttpPolicy(timeout=args.timeout, attempts=args.attempts, backoff=args.backoff),
         allow_english_only=args.allow_english_only,
         allow_removal=args.allow_removal,
@@ -183,11 +184,13 @@ def build_parser() -> argparse.ArgumentParser:
     history_cmd.add_argument("-o", "--output", default="data/changes.json")
     history_cmd.set_defaults(handler=cmd_history)
 
+    from . import rebuild as rebuild_defaults
     from .model import DEFAULT_PAGE_URLS
 
     rebuild_cmd = commands.add_parser("rebuild", help="fetch upstream, and replace data, snapshot and site all or nothing")
     rebuild_cmd.add_argument("--en", default=DEFAULT_PAGE_URLS["en"], help="URL of the English page")
     rebuild_cmd.add_argument("--zh", default=DEFAULT_PAGE_URLS["zh-CN"], help="URL of the zh-CN page")
+    rebuild_cmd.add_argument("--filters", default=rebuild_defaults.DEFAULT_FILTERS_URL, help="URL of the filters page's Markdown")
     rebuild_cmd.add_argument("--timeout", type=float, default=20.0, help="seconds per request (default 20)")
     rebuild_cmd.add_argument("--attempts", type=int, default=3, help="tries per page (default 3)")
     rebuild_cmd.add_argument("--backoff", type=float, default=1.0, help="seconds before the first retry, doubled after")

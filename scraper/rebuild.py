@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from . import changes, fetch, merge, render, site, store
+from . import changes, fetch, filterdefs, merge, render, site, store
 from .model import DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
 from .parse import read_source
 
@@ -27,10 +28,19 @@ VENDORED_NAMES = {"en": "testnet-errors.en.html", "zh-CN": "testnet-errors.zh-CN
 MAX_DROP = 0.10
 
 
+# The filters page's source (the live page is rendered HTML; its Markdown is upstream's own file).
+DEFAULT_FILTERS_URL = "https://raw.githubusercontent.com/binance/binance-spot-api-docs/master/testnet/filters.md"
+FILTERS_FILE = "testnet_filters.md"
+FILTERS_DATA = Path("data") / "filters.json"
+# What a build reads beside the data, copied into the staging folder.
+CURATED_FILES = ("guidance.yaml", "guidance.schema.json", "ccxt-binance-exceptions.tsv", "past-wordings.json")
+
+
 @dataclass(frozen=True)
 class Options:
     en_url: str = DEFAULT_PAGE_URLS["en"]
     zh_url: str = DEFAULT_PAGE_URLS["zh-CN"]
+    filters_url: str = DEFAULT_FILTERS_URL
     policy: fetch.HttpPolicy = fetch.HttpPolicy()
     allow_english_only: bool = False
     allow_removal: bool = False
@@ -158,37 +168,84 @@ def load_history(root: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def _fetch_filters(root: Path, options: Options) -> fetch.Fetched:
+    """The filters page's Markdown; a 304 answer is served from the vendored copy."""
+    entry = load_manifest(root).get("filters", {})
+    fetched = fetch.fetch_url(options.filters_url, options.policy, entry.get("validators"))
+    if fetched.not_modified:
+        body = fetch.read_file(str(root / "upstream" / FILTERS_FILE)).body
+        return fetch.Fetched(fetched.origin, body, entry.get("retrieved_at"), True, fetched.validators)
+    return fetched
+
+
+def _filters_content(page: dict) -> dict:
+    """What the filters page says, without where and when it was read."""
+    return {key: value for key, value in page.items() if key != "source"}
+
+
 def rebuild(root: Path, options: Options = Options(), now: datetime | None = None) -> Outcome:
+    from .parse.filters import read_filters_source
+
     now = now or datetime.now(timezone.utc)
     fetched = _fetch_copies(root, options)
-    if isinstance(fetched, Outcome):
+    filters_fetched = _fetch_filters(root, options)
+    if isinstance(fetched, Outcome) and filters_fetched.not_modified:
         return fetched
-    copies = _parse(fetched)
-    new = store.catalog_to_dict(merge.merge(copies))
-    store.validate(new, options.en_url)
     old = store.load(root / DATA)
+    if isinstance(fetched, Outcome):  # only the filters page changed
+        copies, new, fetched = [], old, None
+    else:
+        copies = _parse(fetched)
+        new = store.catalog_to_dict(merge.merge(copies))
+        store.validate(new, options.en_url)
+    filters_page = read_filters_source(filters_fetched.origin, filters_fetched.body, retrieved_at=filters_fetched.retrieved_at)
+    new_filters = filterdefs.page_to_dict(filters_page)
+    filterdefs.validate(new_filters, options.filters_url)
+    old_filters = filterdefs.load(root / FILTERS_DATA)
+    filters_changed = _filters_content(new_filters) != _filters_content(old_filters)
+
     difference = changes.diff(old, new)
-    if difference.is_empty():
+    if difference.is_empty() and not filters_changed:
         return Outcome(False, "upstream unchanged: the fetched pages say what the committed data says")
     _guard_drop(old, copies, options.allow_removal)
 
     history = load_history(root)
-    sha = hashlib.sha256(fetched["en"].body).hexdigest()
-    date = _entry_date(fetched, now)
-    changes.record(history, old, new, version=f"{date} {sha[:7]}", date=date, sha256=sha)
+    if not difference.is_empty():
+        sha = hashlib.sha256(fetched["en"].body).hexdigest()
+        date = _entry_date(fetched, now)
+        changes.record(history, old, new, version=f"{date} {sha[:7]}", date=date, sha256=sha)
 
     with tempfile.TemporaryDirectory(prefix=".rebuild-", dir=root) as tmp:
         staging = site.prepare_workdir(Path(tmp))
         (staging / "data").mkdir()
+        for name in CURATED_FILES:
+            if (root / "data" / name).exists():
+                shutil.copyfile(root / "data" / name, staging / "data" / name)
         store.write_atomic(staging / DATA, store.dumps(new))
         store.write_atomic(staging / HISTORY, store.dumps(history))
+        store.write_atomic(staging / FILTERS_DATA, store.dumps(new_filters))
         built = site.build(staging / DATA, staging)  # fails here -> nothing replaced
 
-        for locale, item in fetched.items():
-            store.write_atomic(root / "upstream" / VENDORED_NAMES[locale], item.body)
-        store.write_atomic(root / MANIFEST, store.dumps(_manifest_for(fetched)))
+        manifest = load_manifest(root)
+        if fetched is not None:
+            for locale, item in fetched.items():
+                store.write_atomic(root / "upstream" / VENDORED_NAMES[locale], item.body)
+            manifest["copies"] = _manifest_for(fetched)["copies"]
+        if filters_changed or not filters_fetched.not_modified:
+            store.write_atomic(root / "upstream" / FILTERS_FILE, filters_fetched.body)
+            manifest["filters"] = {
+                "file": FILTERS_FILE,
+                "origin": filters_fetched.origin,
+                "retrieved_at": filters_fetched.retrieved_at,
+                "validators": filters_fetched.validators,
+            }
+        store.write_atomic(root / MANIFEST, store.dumps(manifest))
+        store.write_atomic(root / FILTERS_DATA, store.dumps(new_filters))
         store.write_atomic(root / HISTORY, store.dumps(history))
         store.write_atomic(root / DATA, store.dumps(new))
         render.swap(staging / "docs", root / "docs")
         render.swap(built, root / "site")
-    return Outcome(True, difference.summary())
+    parts = [] if difference.is_empty() else [difference.summary()]
+    if filters_changed:
+        parts.append(f"filters page changed ({len(new_filters['filters'])} filters)")
+    return Outcome(True, "; ".join(parts))

@@ -177,14 +177,15 @@ class Curated:
     definitions: dict[str, dict]
 
     @classmethod
-    def load(cls, data: dict, history: dict | None, root: Path = ROOT) -> "Curated":
-        filters = filterdefs.load(root / "data" / "filters.json")
-        curated = guidance.load(root / "data" / "guidance.yaml")
+    def load(cls, data: dict, history: dict | None, data_dir: Path = ROOT / "data") -> "Curated":
+        """Guidance, the filters page and ccxt's table from ``data_dir``."""
+        filters = filterdefs.load(data_dir / "filters.json")
+        curated = guidance.load(data_dir / "guidance.yaml")
         # Guidance for a code or message upstream removed stays for its removed page;
         # any other key the data lacks fails the build (enrich raises).
         gone = _removed_keys(history)
         curated = {section: {k: v for k, v in curated.get(section, {}).items() if k not in gone[section]} for section in guidance.SECTIONS}
-        facts = enrich.enrich(data, curated, filters, enrich.load_ccxt(root / "data" / "ccxt-binance-exceptions.tsv"))
+        facts = enrich.enrich(data, curated, filters, enrich.load_ccxt(data_dir / "ccxt-binance-exceptions.tsv"))
         return cls(facts=facts, filters=filters, definitions=filterdefs.by_name(filters))
 
 
@@ -598,7 +599,9 @@ def render(data_path: Path, out_dir: Path) -> int:
     data = load(data_path)
     history_path = Path(data_path).with_name("changes.json")
     history = json.loads(history_path.read_text(encoding="utf-8")) if history_path.exists() else None
-    curated = Curated.load(data, history)
+    # beside the data when it has them (a rebuild's staging folder), else the repository's
+    data_dir = Path(data_path).parent if (Path(data_path).parent / "guidance.yaml").exists() else ROOT / "data"
+    curated = Curated.load(data, history, data_dir)
     pages = build_pages(data, history, curated)
     out_dir = Path(out_dir)
     staging = out_dir.with_name(f".{out_dir.name}.staging")

@@ -20,6 +20,8 @@ from conftest import HTML, ROOT
 from upstream_server import Route, UpstreamServer, closed_port_url
 
 EN_PATH, ZH_PATH = "/docs/binance-spot-api-docs/testnet/errors", "/docs/zh-CN/binance-spot-api-docs/testnet/errors"
+FILTERS_PATH = "/binance/binance-spot-api-docs/master/testnet/filters.md"
+FILTERS_MD = (ROOT / "upstream" / "testnet_filters.md").read_bytes()
 FAST = ["--timeout", "0.5", "--attempts", "2", "--backoff", "0.01"]
 
 
@@ -33,6 +35,7 @@ def workspace(tmp_path):
     for name in ("data", "upstream"):
         shutil.copytree(ROOT / name, tmp_path / name)
     shutil.copyfile(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(ROOT / "templates" / "overrides", tmp_path / "templates" / "overrides")
     for name in ("docs", "site"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "marker.txt").write_text(f"previous {name}\n", encoding="utf-8")
@@ -55,7 +58,9 @@ def tree_hashes(root: Path) -> dict[str, str]:
 
 
 def run_rebuild(root: Path, en: str, zh: str, *extra: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "scraper", "rebuild", "--root", str(root), "--en", en, "--zh", zh, *FAST, *extra]
+    """A rebuild against a loopback upstream; the filters page is served beside the error pages."""
+    filters = en.split("/docs/")[0] + FILTERS_PATH
+    command = [sys.executable, "-m", "scraper", "rebuild", "--root", str(root), "--en", en, "--zh", zh, "--filters", filters, *FAST, *extra]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
@@ -68,6 +73,7 @@ def upstream():
 def serve_version(server: UpstreamServer, version: str) -> None:
     server.routes[EN_PATH] = Route(fixture(version, "en"))
     server.routes[ZH_PATH] = Route(fixture(version, "zh-CN"))
+    server.routes.setdefault(FILTERS_PATH, Route(FILTERS_MD))
 
 
 # --- failures: one line, non-zero exit, nothing touched -----------------------------------
@@ -123,7 +129,12 @@ def test_dns_failure_changes_nothing(workspace, monkeypatch):
 
     monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
     before = tree_hashes(workspace)
-    options = rebuild.Options(en_url="http://upstream.invalid/errors", zh_url="http://upstream.invalid/zh", policy=fetch.HttpPolicy(0.5, 2, 0.01))
+    options = rebuild.Options(
+        en_url="http://upstream.invalid/errors",
+        zh_url="http://upstream.invalid/zh",
+        filters_url="http://upstream.invalid/filters.md",
+        policy=fetch.HttpPolicy(0.5, 2, 0.01),
+    )
     with pytest.raises(ScrapeError, match="cannot connect"):
         rebuild.rebuild(workspace, options)
     assert tree_hashes(workspace) == before
@@ -207,3 +218,26 @@ def test_deliberate_removal_passes_with_the_flag(workspace, upstream):
     assert len(removed) >= 60
     some = sorted(removed, key=abs)[0]
     assert "Removed upstream on" in page_text(workspace / "site" / "codes" / str(some) / "index.html")
+
+
+def test_filters_page_is_a_second_upstream_source(workspace, upstream):
+    serve_version(upstream, "d6ab31a")  # the error page as committed
+    changed = FILTERS_MD.replace(b"`stepSize` defines the intervals", b"`stepSize` defines the steps", 1)
+    upstream.routes[FILTERS_PATH] = Route(changed)
+    result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "filters page changed (20 filters)"
+    filters = json.loads((workspace / "data" / "filters.json").read_text(encoding="utf-8"))
+    lot = next(f for f in filters["filters"] if f["name"] == "LOT_SIZE")
+    assert any("defines the steps" in p["meaning"] for p in lot["parameters"])
+    assert "defines the steps" in page_text(workspace / "site" / "filters" / "lot-size" / "index.html")
+    assert (workspace / "upstream" / "testnet_filters.md").read_bytes() == changed
+
+
+def test_broken_filters_page_changes_nothing(workspace, upstream):
+    serve_version(upstream, "f88f5cc")
+    upstream.routes[FILTERS_PATH] = Route(b"<!doctype html><html><body>moved</body></html>")
+    before = tree_hashes(workspace)
+    result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
+    assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert tree_hashes(workspace) == before

@@ -65,7 +65,7 @@ def test_unknown_guidance_key_fails_the_build(data, tmp_path):
     guidance = (root / "data" / "guidance.yaml").read_text(encoding="utf-8")
     (root / "data" / "guidance.yaml").write_text(guidance.replace('"-1021":', '"-9999":', 1), encoding="utf-8")
     with pytest.raises(ScrapeError, match="-9999"):
-        Curated.load(data, None, root)
+        Curated.load(data, None, root / "data")
 
 
 def test_guidance_of_a_removed_code_does_not_fail_the_build(data):
