@@ -17,16 +17,13 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import resolve, search_index, store
+from . import resolve, search_index, site, store
 
 ROOT = store.ROOT
 EVAL_PATH = ROOT / "tests" / "fixtures" / "eval" / "pasted-errors-dev.tsv"
@@ -133,11 +130,6 @@ fetch("search-index.json")
 """
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
-        pass
-
-
 @contextmanager
 def harness(index: dict) -> Iterator[str]:
     """A temporary folder with resolver.js, the index and a page that loads both, served on 127.0.0.1."""
@@ -146,15 +138,8 @@ def harness(index: dict) -> Iterator[str]:
         shutil.copyfile(search_index.SCRIPT_SOURCE, root / "resolver.js")
         (root / "search-index.json").write_text(search_index.dumps_index(index), encoding="utf-8")
         (root / "index.html").write_text(_HARNESS_PAGE, encoding="utf-8")
-        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=folder))
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join()
+        with site.serve(root) as url:
+            yield url + "index.html"
 
 
 @contextmanager
@@ -225,20 +210,10 @@ _READ_BEST_MATCH = """() => {
 @contextmanager
 def built_site(data_path: Path = DATA_PATH) -> Iterator[str]:
     """The real site of ``data_path``, built in a temporary folder and served on 127.0.0.1."""
-    from . import site
-
     with tempfile.TemporaryDirectory(prefix="eval-site-") as folder:
         work = site.prepare_workdir(Path(folder))
-        built = site.build(Path(data_path).resolve(), work)
-        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(built)))
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}/"
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join()
+        with site.serve(site.build(Path(data_path).resolve(), work)) as url:
+            yield url
 
 
 def open_site_search(browser: Any, base_url: str) -> Any:

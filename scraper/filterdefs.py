@@ -10,8 +10,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-import jsonschema
-
+from . import store
 from .model import ScrapeError
 from .parse.filters import FiltersPage
 from .store import ROOT, dumps, write_atomic
@@ -30,11 +29,7 @@ def load_schema() -> dict:
 
 
 def validate(data: dict, origin: str) -> None:
-    validator = jsonschema.Draft202012Validator(load_schema())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise ScrapeError(f"{origin}: schema violation at {where}: {error.message}")
+    store.validate(data, origin, load_schema())
 
 
 def save(page: FiltersPage, path: Path) -> dict:

@@ -26,8 +26,9 @@ def load_schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def validate(data: dict, origin: str) -> None:
-    validator = jsonschema.Draft202012Validator(load_schema())
+def validate(data: dict, origin: str, schema: dict | None = None) -> None:
+    """One line naming the source and the first problem, when ``data`` breaks the schema (errors.json's by default)."""
+    validator = jsonschema.Draft202012Validator(schema or load_schema())
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"

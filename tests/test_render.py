@@ -13,15 +13,8 @@ from scraper.markup import md_inline, md_text
 from scraper.model import Message
 from scraper.render import GENERATED_CONFIG, build_pages, src_of
 
-from conftest import DATA
+from conftest import DATA, HOSTILE
 
-HOSTILE = [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "[x](javascript:alert(1))",
-    "{{ 7*7 }}",
-    "{% raw %}",
-]
 
 
 @pytest.fixture(scope="module")

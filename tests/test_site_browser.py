@@ -10,18 +10,11 @@ import pytest
 from scraper import paths
 from scraper.model import Message
 
-from conftest import ARTIFACTS, DATA
+from conftest import ARTIFACTS, DATA, HOSTILE
 from sitebuild import build_site, serve
 
 pytestmark = pytest.mark.browser
 
-HOSTILE = [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "[x](javascript:alert(1))",
-    "{{ 7*7 }}",
-    "{% raw %}",
-]
 
 
 @pytest.fixture(scope="module")

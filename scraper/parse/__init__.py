@@ -23,8 +23,8 @@ def detect_format(text: str) -> str:
 MAX_BYTES = 16 * 1024 * 1024
 
 
-def read_source(origin: str, data: bytes, retrieved_at: str | None = None) -> list[ParsedCopy]:
-    """Parse one source (file content or HTTP body) into the copies it holds."""
+def decode_page(origin: str, data: bytes) -> str:
+    """The bytes of a page as text, or the one-line error that says why they are not one."""
     if len(data) > MAX_BYTES:
         raise ScrapeError(f"{origin}: {len(data) / 1e6:.0f} MB is too large for the error page (limit {MAX_BYTES // 2**20} MiB)")
     if not data.strip():
@@ -35,6 +35,12 @@ def read_source(origin: str, data: bytes, retrieved_at: str | None = None) -> li
         raise ScrapeError(f"{origin}: not UTF-8 text (byte {error.start})") from None
     if "\x00" in text:
         raise ScrapeError(f"{origin}: binary data, not a page")
+    return text
+
+
+def read_source(origin: str, data: bytes, retrieved_at: str | None = None) -> list[ParsedCopy]:
+    """Parse one source (file content or HTTP body) into the copies it holds."""
+    text = decode_page(origin, data)
     form = detect_format(text)
     source = SourceInfo(
         origin=origin, format=form, sha256=hashlib.sha256(data).hexdigest(), retrieved_at=retrieved_at

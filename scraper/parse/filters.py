@@ -362,14 +362,9 @@ def read_filters(text: str, source: SourceInfo, page_url: str | None = None) -> 
 
 def read_filters_source(origin: str, data: bytes, page_url: str | None = None, retrieved_at: str | None = None) -> FiltersPage:
     """Parse the filters page from a file's bytes or an HTTP body."""
-    if not data.strip():
-        raise ScrapeError(f"{origin}: empty input")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ScrapeError(f"{origin}: not UTF-8 text (byte {error.start})") from None
-    if "\x00" in text:
-        raise ScrapeError(f"{origin}: binary data, not a page")
+    from . import decode_page
+
+    text = decode_page(origin, data)
     if re.match(r"\s*<(!doctype|html)\b", text, re.I):
         raise ScrapeError(f"{origin}: HTML; the filters reader reads upstream's Markdown (filters.md)")
     source = SourceInfo(
