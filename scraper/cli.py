@@ -13,7 +13,6 @@ from . import filterdefs, guidance
 from .parse.filters import read_filters_source
 
 ROOT = store.ROOT
-DEFAULT_SNAPSHOT = "upstream/testnet-errors.snapshot.txt"
 DEFAULT_DATA = "data/errors.json"
 DEFAULT_FILTERS_SOURCE = "upstream/testnet_filters.md"
 DEFAULT_FILTERS = "data/filters.json"
