@@ -11,6 +11,7 @@ removed codes so their pages can say what they were.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import asdict, dataclass, field
 
 SCHEMA_VERSION = 1
@@ -176,6 +177,31 @@ def record(history: dict, old: dict | None, new: dict, *, version: str, date: st
     }
     history["entries"].insert(0, entry)
     return change
+
+
+def version_of_file_name(name: str) -> tuple[str, str]:
+    """(version, date) from a history file named DATE_VERSION.md, e.g. 2026-03-09_f88f5cc.md."""
+    from pathlib import Path
+
+    from .model import ScrapeError
+
+    match = re.match(r"(\d{4}-\d{2}-\d{2})_(\w+)", Path(name).stem)
+    if not match:
+        raise ScrapeError(f"{name}: name it DATE_VERSION.md (e.g. 2026-03-09_f88f5cc.md) to date the replay")
+    return match.group(2), match.group(1)
+
+
+def replay(versions: list[tuple[str, str, dict]], current: dict, origin: str) -> dict:
+    """A changelog of upstream versions (version, date, data), oldest first, that must end on ``current``."""
+    from .model import ScrapeError
+
+    history, previous = empty_history(), None
+    for version, date, data in versions:
+        record(history, previous, data, version=version, date=date)
+        previous = data
+    if previous is not None and not diff(previous, current).is_empty():
+        raise ScrapeError(f"{origin}: differs from the last replayed version; replay up to the data's own version")
+    return history
 
 
 def _entry_lists(change: Diff) -> dict:

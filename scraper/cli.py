@@ -103,22 +103,14 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """Replay upstream versions, oldest first, into a fresh changelog; then the committed data."""
-    import re
-
     from . import changes
 
-    history, previous = changes.empty_history(), None
+    versions = []
     for source in args.versions:
         fetched = fetch.read(source)
         data = store.catalog_to_dict(merge.merge(read_source(fetched.origin, fetched.body)))
-        match = re.match(r"(\d{4}-\d{2}-\d{2})_(\w+)", Path(source).stem)
-        if not match:
-            raise ScrapeError(f"{source}: name it DATE_VERSION.md (e.g. 2026-03-09_f88f5cc.md) to date the replay")
-        changes.record(history, previous, data, version=match.group(2), date=match.group(1))
-        previous = data
-    current = store.load(Path(args.data))
-    if previous is not None and not changes.diff(previous, current).is_empty():
-        raise ScrapeError(f"{args.data}: differs from the last replayed version; replay up to the data's own version")
+        versions.append((*changes.version_of_file_name(source), data))
+    history = changes.replay(versions, store.load(Path(args.data)), origin=args.data)
     store.write_atomic(Path(args.output), store.dumps(history))
     print(f"wrote {args.output}: {len(history['entries'])} entries", file=sys.stderr)
     return 0
