@@ -46,8 +46,9 @@ def cmd_scrape(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     from . import render
 
-    count = render.render(Path(args.data), Path(args.out))
-    print(f"rendered {count} pages into {args.out}", file=sys.stderr)
+    render.render(Path(args.data), Path(args.out))
+    pages = sum(1 for _ in Path(args.out).rglob("*.md"))
+    print(f"rendered {pages} pages into {args.out}", file=sys.stderr)
     return 0
 
 

@@ -13,7 +13,9 @@ Every value is JSON (lists in a fixed order, no sets), so the output is determin
 
 from __future__ import annotations
 
+
 import csv
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -143,8 +145,17 @@ class CcxtRow:
 class CcxtTable:
     rows: tuple[CcxtRow, ...]
 
+    # Looked up for every code and message: the per-scope tables are built once (the table is immutable).
+    @functools.cached_property
+    def _exact(self) -> dict[str, dict[str, str]]:
+        tables: dict[str, dict[str, str]] = {}
+        for r in self.rows:
+            if r.kind == "exact":
+                tables.setdefault(r.scope, {})[r.key] = r.exception
+        return tables
+
     def exact(self, scope: str) -> dict[str, str]:
-        return {r.key: r.exception for r in self.rows if r.kind == "exact" and r.scope == scope}
+        return self._exact.get(scope, {})
 
     def broad(self, scope: str) -> list[tuple[str, str]]:
         return [(r.key, r.exception) for r in self.rows if r.kind == "broad" and r.scope == scope]

@@ -594,8 +594,8 @@ def build_pages(data: dict, history: dict | None = None, curated: "Curated | Non
     return pages
 
 
-def render(data_path: Path, out_dir: Path) -> int:
-    """Write the whole generated docs/ beside out_dir, then swap it in."""
+def render(data_path: Path, out_dir: Path) -> dict:
+    """Write the whole generated docs/ beside out_dir, then swap it in; returns the data rendered."""
     data = load(data_path)
     history_path = Path(data_path).with_name("changes.json")
     history = json.loads(history_path.read_text(encoding="utf-8")) if history_path.exists() else None
@@ -615,7 +615,7 @@ def render(data_path: Path, out_dir: Path) -> int:
     search_index.write_index(data, staging / search_index.INDEX_PATH)
     shutil.copyfile(ROOT / "data" / "errors.schema.json", staging / "errors.schema.json")
     swap(staging, out_dir)
-    return sum(src.endswith(".md") for src in pages)
+    return data
 
 
 def swap(staging: Path, out_dir: Path) -> None:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from . import render
 from .model import ScrapeError
-from . import store
 from .store import ROOT
 
 QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
@@ -64,8 +63,7 @@ def prepare_workdir(workdir: Path) -> Path:
 def build(data: Path, root: Path = ROOT, site_dir: Path | None = None) -> Path:
     """Render data into root/docs, then build root/site (or site_dir); each replaced whole."""
     site_dir = site_dir or root / "site"
-    render.render(data, root / "docs")
-    epoch = source_date_epoch(store.load(data))
+    epoch = source_date_epoch(render.render(data, root / "docs"))
     staging = site_dir.with_name(f".{site_dir.name}.staging")
     shutil.rmtree(staging, ignore_errors=True)
     try:
