@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import enrich, filterdefs, guidance, paths, relations, search_index
+from . import enrich, feed, filterdefs, guidance, paths, relations, search_index
 from .markup import code_fence, md_inline, md_text, placeholder_help, safe_url, front_matter_value
 from .model import UPSTREAM_SITE
 from .store import ROOT, dumps, load
@@ -490,6 +490,7 @@ def home_page(site: Site) -> dict:
         "counts": {
             "codes": len(data["codes"]),
             "filters": len(data["filter_failures"]),
+            "filters_page_only": sum(not row.get("on_error_page", True) for row in data["filter_failures"]),
             "messages": len(data["engine_messages"]),
         },
         "sections": [_link(site, src, p["src"], p["title"]) | {"kind": p["kind"]} for p in site.section_pages],
@@ -507,6 +508,7 @@ def home_page(site: Site) -> dict:
         "example_code": _link(site, src, site.code_src(-1013), "-1013 INVALID_MESSAGE") if -1013 in site.codes else None,
         "example_filter": _link(site, src, site.filter_src("LOT_SIZE"), "Filter failure: LOT_SIZE") if "LOT_SIZE" in site.filters else None,
         "primary_origin": md_text(primary["origin"]),
+        "changes": md_href(src, src_of(paths.CHANGES_PAGE)),
     }
 
 
@@ -589,7 +591,7 @@ def build_pages(data: dict, history: dict | None = None, curated: "Curated | Non
     for code in site.removed_codes():
         put("removed_code.md.j2", removed_code_page(site, code))
     put("changes.md.j2", changes_page(site))
-    pages["changes/feed.xml"] = atom_feed(site)
+    pages["changes/feed.xml"] = feed.atom_feed(site.history)
     pages[GENERATED_CONFIG] = json.dumps(generated_config(site), ensure_ascii=False, indent=2) + "\n"
     return pages
 
@@ -687,7 +689,7 @@ def changes_page(site: Site) -> dict:
             {
                 "date": md_text(entry["date"]),
                 "version": md_text(entry["version"]),
-                "anchor": Markup(_entry_anchor(entry)),
+                "anchor": Markup(feed.entry_anchor(entry)),
                 "baseline": entry.get("baseline", False),
                 "summary": md_text(entry["summary"]),
                 "counts": entry["counts"],
@@ -702,39 +704,3 @@ def changes_page(site: Site) -> dict:
             }
         )
     return {"src": src, "entries": entries, "feed": Markup("feed.xml")}
-
-
-def atom_feed(site: Site, base_url: str = "") -> str:
-    """The changelog as Atom.  Dates come from the entries, so the same history gives the same bytes."""
-    from xml.etree import ElementTree as ET
-
-    ns = "http://www.w3.org/2005/Atom"
-    ET.register_namespace("", ns)
-    feed = ET.Element(f"{{{ns}}}feed")
-    ET.SubElement(feed, f"{{{ns}}}title").text = "Binance Spot API (testnet) errors: what changed upstream"
-    ET.SubElement(feed, f"{{{ns}}}id").text = "urn:binance-spot-errors-reference:changes"
-    entries = site.history["entries"]
-    ET.SubElement(feed, f"{{{ns}}}updated").text = f"{entries[0]['date']}T00:00:00Z" if entries else "1970-01-01T00:00:00Z"
-    ET.SubElement(feed, f"{{{ns}}}link", href="./", rel="alternate")
-    for entry in entries:
-        item = ET.SubElement(feed, f"{{{ns}}}entry")
-        ET.SubElement(item, f"{{{ns}}}title").text = f"{entry['date']}: {entry['summary']}"
-        ET.SubElement(item, f"{{{ns}}}id").text = f"urn:binance-spot-errors-reference:change:{entry['date']}:{entry['version']}"
-        ET.SubElement(item, f"{{{ns}}}updated").text = f"{entry['date']}T00:00:00Z"
-        ET.SubElement(item, f"{{{ns}}}link", href=f"./#{_entry_anchor(entry)}", rel="alternate")
-        lines = [f"{c['code']} {c['name']} added" for c in entry.get("added_codes", [])]
-        lines += [f"{c['code']} {c['name']} removed" for c in entry.get("removed_codes", [])]
-        lines += [f"{c['code']} renamed {c['old']} -> {c['new']}" for c in entry.get("renamed_codes", [])]
-        lines += [f"added: {m.get('text')}" for m in entry.get("added_messages", [])]
-        lines += [f"removed: {m.get('text')}" for m in entry.get("removed_messages", [])]
-        lines += [f"reworded: {m.get('old')} -> {m.get('new')}" for m in entry.get("reworded_messages", [])]
-        ET.SubElement(item, f"{{{ns}}}summary").text = "\n".join(lines) or entry["summary"]
-    ET.indent(feed)
-    return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
-
-
-def _entry_anchor(entry: dict) -> str:
-    """The id MkDocs' toc gives the entry's heading ('2026-03-09 · version f88f5cc')."""
-    import re
-
-    return re.sub(r"[^\w\- ]", "", f"{entry['date']} version {entry['version']}".lower()).strip().replace(" ", "-")
