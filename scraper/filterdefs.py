@@ -11,7 +11,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 from . import store
-from .model import ScrapeError
 from .parse.filters import FiltersPage
 from .store import ROOT, dumps, write_atomic
 
@@ -40,15 +39,7 @@ def save(page: FiltersPage, path: Path) -> dict:
 
 
 def load(path: Path = DEFAULT_PATH) -> dict:
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScrapeError(f"{path}: no such file") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ScrapeError(f"{path}: not valid JSON ({error})") from None
-    validate(data, str(path))
-    return data
+    return store.load(path, load_schema())
 
 
 def by_name(data: dict) -> dict[str, dict]:

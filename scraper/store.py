@@ -65,7 +65,8 @@ def save(catalog: Catalog, path: Path) -> dict:
     return data
 
 
-def load(path: Path) -> dict:
+def load(path: Path, schema: dict | None = None) -> dict:
+    """A JSON file, validated against ``schema`` (errors.json's by default); one-line errors."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -73,5 +74,5 @@ def load(path: Path) -> dict:
         raise ScrapeError(f"{path}: no such file") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ScrapeError(f"{path}: not valid JSON ({error})") from None
-    validate(data, str(path))
+    validate(data, str(path), schema)
     return data
