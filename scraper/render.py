@@ -524,7 +524,10 @@ def generated_config(site: Site) -> dict:
     """Navigation, short links and the footer: data-dependent parts of mkdocs.yml (INHERITed)."""
     nav: list = [{"Home": "index.md"}]
     for page in site.section_pages:
-        nav.append({str(escape(page["title"])): page["src"]})  # the theme prints nav titles unescaped
+        # The two tables' sections get short labels (their upstream titles run to a paragraph);
+        # the theme prints nav labels unescaped.
+        label = {"messages": "Rejection messages", "filters": "Filter failures"}.get(page["kind"], page["title"])
+        nav.append({str(escape(label)): page["src"]})
     nav.append({"What changed upstream": src_of(paths.CHANGES_PAGE)})
     redirects: dict[str, str] = {}
     for code in site.data["codes"] + site.removed_codes():
