@@ -417,7 +417,8 @@ def row_page(site: Site, row: dict) -> dict:
         "message": md_inline(row["text"], placeholders=True),
         "description": md_inline(row["description"], lambda h: _site_href(site, src, h)),
         "carriers": _carriers(site, src, row),
-        "payloads": [_payload(c, row["plain"]) for c in carriers[:1]] if carriers else [],
+        # one per code it comes with: which one a request gets depends on the request (new order, cancel, amend…)
+        "payloads": [_payload(c, row["plain"]) for c in carriers],
         "upstream": _upstream_links(row["anchors"]),
         "filter_docs": safe_url(f"{FILTER_DOCS_URL}#{row['filter'].lower()}") if is_filter else None,
         "related": _related_rows(site, src, key),
