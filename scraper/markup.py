@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from .model import ESCAPABLE, PLACEHOLDER_RE, protect_escapes
+from .model import ESCAPABLE, PLACEHOLDER_RE, UPSTREAM_SITE, protect_escapes
 
 # HTML's specials, then every character Python-Markdown, its extensions, Jinja or
 # Material could read as syntax, each as an entity, in one pass.
@@ -81,8 +81,6 @@ def md_inline(
     returns None; then an upstream-site path becomes an absolute upstream URL, and any
     other scheme (``javascript:``, ``data:``) is not a link: its source shows as text.
     """
-    from .model import UPSTREAM_SITE
-
     text = protect_escapes(text)
     out: list[str] = []
     last = 0

@@ -161,6 +161,11 @@ class Catalog:
     filter_failures: list[Row]
 
 
+def carrier_codes(row: dict) -> list[int]:
+    """The codes a table row's message arrives with: its own, then those whose text points to its table."""
+    return list(dict.fromkeys([*row["codes"], *row.get("referenced_by", [])]))
+
+
 # --- placeholders -----------------------------------------------------------
 
 # %s, %d and '{param}' are how upstream writes the parts a real message fills in.

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .model import plain_text
+from .model import carrier_codes, plain_text
 
 # Words every entry of a kind uses; they say nothing about the subject.
 STOPWORDS = frozenset(
@@ -82,7 +82,7 @@ def code_relations(data: dict) -> dict[int, list[int]]:
     """Related codes: those that carry the same table's messages first, then shared subject words."""
     carriers: dict[int, set[int]] = {}
     for row in data["engine_messages"] + data["filter_failures"]:
-        group = set(row["codes"]) | set(row.get("referenced_by", []))
+        group = set(carrier_codes(row))
         for code in group:
             carriers.setdefault(code, set()).update(group - {code})
     # Names are the cleanest subject signal (DROP_COPY_*, *_OCO_*, SUBSCRIPTION_*);

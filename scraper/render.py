@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from . import enrich, feed, filterdefs, guidance, paths, relations, search_index
 from .markup import code_fence, md_inline, md_text, placeholder_help, safe_url, front_matter_value
-from .model import UPSTREAM_SITE
+from .model import UPSTREAM_SITE, carrier_codes
 from .store import ROOT, dumps, load
 
 TEMPLATES = ROOT / "templates"
@@ -308,7 +308,7 @@ def _carried_rows(site: Site, code: int) -> list[dict]:
     return [
         row
         for row in site.data["filter_failures"] + site.data["engine_messages"]
-        if code in row["codes"] or code in row["referenced_by"]
+        if code in carrier_codes(row)
     ]
 
 
@@ -389,8 +389,7 @@ def _seen_view(seen: dict | None) -> dict | None:
 
 
 def _carriers(site: Site, src: str, row: dict) -> list[dict]:
-    codes = list(dict.fromkeys(row["codes"] + row["referenced_by"]))
-    return [_code_link(site, src, c) for c in codes if c in site.codes]
+    return [_code_link(site, src, c) for c in carrier_codes(row) if c in site.codes]
 
 
 def _related_rows(site: Site, src: str, key: str) -> list[dict]:
@@ -405,7 +404,7 @@ def _related_rows(site: Site, src: str, key: str) -> list[dict]:
 def row_page(site: Site, row: dict) -> dict:
     is_filter = bool(row.get("filter"))
     src = site.filter_src(row["filter"]) if is_filter else site.message_src(row["text"])
-    carriers = list(dict.fromkeys(row["codes"] + row["referenced_by"]))
+    carriers = carrier_codes(row)
     key = f"filter:{row['filter']}" if is_filter else f"message:{row['text']}"
     return {
         "src": src,
@@ -468,7 +467,7 @@ def table_index_page(site: Site, kind: str) -> dict:
     src = src_of(paths.FILTERS_INDEX if kind == "filters" else paths.MESSAGES_INDEX)
     rows = site.data["filter_failures"] if kind == "filters" else site.data["engine_messages"]
     section = next((p for p in site.section_pages if p["kind"] == kind), None)
-    carriers = list(dict.fromkeys(c for r in rows for c in r["codes"] + r["referenced_by"]))
+    carriers = list(dict.fromkeys(c for r in rows for c in carrier_codes(r)))
     return {
         "src": src,
         "kind": kind,

@@ -42,7 +42,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Iterable
 
 from . import paths
-from .model import PLACEHOLDER_RE, ParsedCopy, plain_text
+from .model import PLACEHOLDER_RE, ParsedCopy, carrier_codes, plain_text
 
 INDEX_FORMAT = 1
 
@@ -157,11 +157,6 @@ def _is_identifier(name: str) -> bool:
     return re.fullmatch(r"[A-Z][A-Z0-9_]*", name) is not None
 
 
-def _carriers(row: dict) -> list[int]:
-    """The codes a row's message arrives with: its own, then those whose text points to its table."""
-    return list(dict.fromkeys(list(row["codes"]) + list(row.get("referenced_by", []))))
-
-
 def _pages(data: dict) -> list[dict]:
     pages: list[dict] = []
     for code in data["codes"]:
@@ -169,11 +164,11 @@ def _pages(data: dict) -> list[dict]:
         pages.append({"kind": "code", "code": number, "name": name, "path": paths.code_path(number), "codes": [number]})
     for row in data["filter_failures"]:
         name, path = row["filter"], paths.filter_path(row["filter"])
-        pages.append({"kind": "filter", "name": name, "text": row["plain"], "path": path, "codes": _carriers(row)})
+        pages.append({"kind": "filter", "name": name, "text": row["plain"], "path": path, "codes": carrier_codes(row)})
     slugs = paths.message_slugs([row["text"] for row in data["engine_messages"]])
     for row in data["engine_messages"]:
         path = paths.message_path(slugs[row["text"]])
-        pages.append({"kind": "message", "text": row["plain"], "path": path, "codes": _carriers(row)})
+        pages.append({"kind": "message", "text": row["plain"], "path": path, "codes": carrier_codes(row)})
     return pages
 
 
