@@ -101,7 +101,8 @@ def merge(copies: list[ParsedCopy]) -> Catalog:
     engine = [_row_record(row, primary) for row in primary.engine_messages]
     filters = [_row_record(row, primary) for row in primary.filter_failures]
     sections = [
-        CatalogSection(title=s.title, anchors={primary.locale: _url(primary, s.anchor)}) for s in primary.sections
+        CatalogSection(title=s.title, anchors={primary.locale: _url(primary, s.anchor)}, aliases=list(s.aliases))
+        for s in primary.sections
     ]
     consistency: dict[str, LocaleConsistency] = {}
 
@@ -158,8 +159,10 @@ def _merge_sections(sections: list[CatalogSection], copy: ParsedCopy) -> None:
             match = next((s for s in sections if s.title == section.title), None)
             if match:
                 match.anchors[copy.locale] = _url(copy, section.anchor)
+                match.aliases = sorted(set(match.aliases) | set(section.aliases))
         return
     for record, section in zip(sections, copy.sections):
         record.anchors[copy.locale] = _url(copy, section.anchor)
+        record.aliases = sorted(set(record.aliases) | set(section.aliases))
         if section.title != record.title:
             record.translations[copy.locale] = {"title": section.title}

@@ -36,6 +36,9 @@ class SourceInfo:
 class Section:
     title: str
     anchor: str | None  # fragment id on the upstream page
+    # other ids that land here: raw <a id=…> anchors before the heading, and same-page link
+    # targets that name this section's table ("#other-errors", "#filter_failures")
+    aliases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -125,6 +128,7 @@ class Row:
 class CatalogSection:
     title: str
     anchors: dict[str, str]
+    aliases: list[str] = field(default_factory=list)
     translations: dict[str, dict] = field(default_factory=dict)
 
 

@@ -132,13 +132,8 @@ class Site:
             if code["anchors"].get("en", "").endswith("#" + fragment) and code["origin"] == "heading":
                 return paths.code_path(code["code"])
         for page in self.section_pages:
-            if any(url.endswith("#" + fragment) for url in page["anchors"].values()):
+            if fragment in page["aliases"] or any(url.endswith("#" + fragment) for url in page["anchors"].values()):
                 return page["url"]
-        # raw anchors the data does not keep: the tables' aliases
-        if fragment in ("filter_failures", "filter-failures"):
-            return paths.FILTERS_INDEX
-        if fragment == "other-errors":
-            return paths.MESSAGES_INDEX
         return None
 
 
@@ -161,7 +156,16 @@ def _section_pages(site: Site) -> list[dict]:
             url = paths.MESSAGES_INDEX
         else:
             url = paths.section_path(paths.section_slug(section["title"]))
-        pages.append({"title": section["title"], "kind": kind, "url": url, "src": src_of(url), "anchors": section["anchors"]})
+        pages.append(
+            {
+                "title": section["title"],
+                "kind": kind,
+                "url": url,
+                "src": src_of(url),
+                "anchors": section["anchors"],
+                "aliases": section["aliases"],
+            }
+        )
     return pages
 
 

@@ -53,6 +53,7 @@ def test_code_page_content(pages):
     assert "(../filters/lot-size.md)" in page and "(../messages/market-is-closed.md)" in page
     # upstream-relative links become this site's pages
     assert '<a href="../../filters/">Filter Failures</a>' in page
+    assert '<a href="../../messages/">Failures during order placement</a>' in page  # via the section's alias
     assert "https://developers.binance.com/docs/binance-spot-api-docs/testnet/errors#-1013-invalid_message" in page
     assert "https://developers.binance.com/docs/zh-CN/binance-spot-api-docs/testnet/errors#-1013-invalid_message" in page
     # previous / next in upstream order

@@ -175,7 +175,7 @@ def interpret(blocks: list[Block], *, locale: str, page_url: str, source: Source
                 continue
             current = None
             if block.level == 2:
-                section = Section(title=text, anchor=anchor)
+                section = Section(title=text, anchor=anchor, aliases=aliases[1:])
                 section_aliases = aliases
                 sections.append(section)
                 title_codes.extend(_codes_named_in_title(text, section, anchor))
@@ -196,8 +196,10 @@ def interpret(blocks: list[Block], *, locale: str, page_url: str, source: Source
 
     engine_messages: list[TableRow] = []
     filter_failures: list[TableRow] = []
-    references = _table_references(codes.values(), [aliases for _, aliases, _ in tables], page_anchors)
-    for (table_section, aliases, table), referenced_by in zip(tables, references):
+    references, named = _table_references(codes.values(), [aliases for _, aliases, _ in tables], page_anchors)
+    for (table_section, aliases, table), referenced_by, fragments in zip(tables, references, named):
+        if table_section is not None:
+            table_section.aliases = sorted(set(table_section.aliases) | fragments)
         rows = [row for row in table.rows if row and row[0].strip()]
         if not rows:
             continue
@@ -260,8 +262,10 @@ def _codes_named_in_title(text: str, section: Section, anchor: str) -> list[Code
     ]
 
 
-def _table_references(entries, table_aliases: list[list[str]], page_anchors: set[str]) -> list[list[int]]:
-    """For each table, the codes whose messages link to it.
+def _table_references(
+    entries, table_aliases: list[list[str]], page_anchors: set[str]
+) -> tuple[list[list[int]], list[set[str]]]:
+    """For each table, the codes whose messages link to it, and the link targets that point nowhere but mean it.
 
     The text snapshot loses raw ``<a id=…>`` anchors, so a same-page link can point
     nowhere ("-1013: see Filter failures or Failures during order placement", the
@@ -270,6 +274,7 @@ def _table_references(entries, table_aliases: list[list[str]], page_anchors: set
     in page order.
     """
     referenced: list[list[int]] = [[] for _ in table_aliases]
+    named: list[set[str]] = [set() for _ in table_aliases]
     for entry in entries:
         fragments = [
             fragment
@@ -282,4 +287,6 @@ def _table_references(entries, table_aliases: list[list[str]], page_anchors: set
         unlinked = [i for i in range(len(table_aliases)) if i not in linked]
         for index in sorted(linked + unlinked[: len(dangling)]):
             referenced[index].append(entry.code)
-    return [sorted(codes) for codes in referenced]
+        for index, fragment in zip(unlinked, dangling):
+            named[index].add(fragment)
+    return [sorted(codes) for codes in referenced], named
