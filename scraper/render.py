@@ -290,14 +290,14 @@ def _worked_example(example: dict | None) -> dict | None:
 # --- view models ----------------------------------------------------------------
 
 
-def _link(site: Site, from_src: str, to_src: str, label: str) -> dict:
+def _link(from_src: str, to_src: str, label: str) -> dict:
     # labels are upstream Markdown (code spans in messages); links inside them are dropped
     return {"href": md_href(from_src, to_src), "label": md_inline(label, lambda _: None)}
 
 
 def _code_link(site: Site, from_src: str, code: int) -> dict:
     entry = site.codes[code]
-    return _link(site, from_src, site.code_src(code), f"{code} {entry['name']}")
+    return _link(from_src, site.code_src(code), f"{code} {entry['name']}")
 
 
 def _upstream_links(anchors: dict[str, str]) -> list[dict]:
@@ -320,7 +320,7 @@ def _row_view(site: Site, from_src: str, row: dict) -> dict:
     src = site.filter_src(row["filter"]) if row.get("filter") else site.message_src(row["text"])
     found = site.facts("filters", row["filter"]) if row.get("filter") else site.facts("messages", row["text"])
     return {
-        "link": _link(site, from_src, src, row["text"]),
+        "link": _link(from_src, src, row["text"]),
         "description": md_inline(row["description"], lambda h: _site_href(site, from_src, h)),
         "kind": "filter failure" if row.get("filter") else "rejection message",
         "on_error_page": row.get("on_error_page", True),
@@ -359,7 +359,7 @@ def code_page(site: Site, code: dict) -> dict:
         "heading": md_text(f"{code['code']} {code['name']}"),
         "code": code["code"],
         "description": front_matter_value(code["messages"][0]["plain"] if code["messages"] else code["name"]),
-        "section": _link(site, src, site.section_src(code["section"]), code["section"]) if code["section"] else None,
+        "section": _link(src, site.section_src(code["section"]), code["section"]) if code["section"] else None,
         "origin_note": code["origin"] == "section-title",
         "messages": _messages_view(site, src, code["messages"]),
         "placeholders": _placeholders_view(code["messages"]),
@@ -401,7 +401,7 @@ def _related_rows(site: Site, src: str, key: str) -> list[dict]:
     for other in site.table_links.get(key, []):
         kind, _, value = other.partition(":")
         label = site.filters[value]["text"] if kind == "filter" else value
-        views.append({"link": _link(site, src, site.key_src(other), label), "kind": "filter failure" if kind == "filter" else "rejection message"})
+        views.append({"link": _link(src, site.key_src(other), label), "kind": "filter failure" if kind == "filter" else "rejection message"})
     return views
 
 
@@ -430,7 +430,7 @@ def row_page(site: Site, row: dict) -> dict:
         "facts": facts_view(site, src, site.facts("filters" if is_filter else "messages", row["filter"] if is_filter else row["text"])),
         "definition": definition_view(site, src, row["filter"], (site.facts("filters", row["filter"]) or {}).get("example")) if is_filter else None,
         "on_error_page": row.get("on_error_page", True),
-        "index": _link(site, src, src_of(paths.FILTERS_INDEX if is_filter else paths.MESSAGES_INDEX), "All filter failures" if is_filter else "All rejection messages"),
+        "index": _link(src, src_of(paths.FILTERS_INDEX if is_filter else paths.MESSAGES_INDEX), "All filter failures" if is_filter else "All rejection messages"),
         "translations": [
             {"locale": LOCALE_LABELS.get(locale, locale), "text": md_inline(t["text"]), "description": md_inline(t["description"])}
             for locale, t in row["translations"].items()
@@ -497,7 +497,7 @@ def home_page(site: Site) -> dict:
             "filters_page_only": sum(not row.get("on_error_page", True) for row in data["filter_failures"]),
             "messages": len(data["engine_messages"]),
         },
-        "sections": [_link(site, src, p["src"], p["title"]) | {"kind": p["kind"]} for p in site.section_pages],
+        "sections": [_link(src, p["src"], p["title"]) | {"kind": p["kind"]} for p in site.section_pages],
         "sources": [
             {
                 "locale": LOCALE_LABELS.get(locale, locale),
@@ -509,8 +509,8 @@ def home_page(site: Site) -> dict:
             for locale, source in data["source"].items()
         ],
         "data_date": md_text(_data_date(data)),
-        "example_code": _link(site, src, site.code_src(-1013), "-1013 INVALID_MESSAGE") if -1013 in site.codes else None,
-        "example_filter": _link(site, src, site.filter_src("LOT_SIZE"), "Filter failure: LOT_SIZE") if "LOT_SIZE" in site.filters else None,
+        "example_code": _link(src, site.code_src(-1013), "-1013 INVALID_MESSAGE") if -1013 in site.codes else None,
+        "example_filter": _link(src, site.filter_src("LOT_SIZE"), "Filter failure: LOT_SIZE") if "LOT_SIZE" in site.filters else None,
         "primary_origin": md_text(primary["origin"]),
         "changes": md_href(src, src_of(paths.CHANGES_PAGE)),
     }
@@ -649,7 +649,7 @@ def removed_code_page(site: Site, code: dict) -> dict:
         "removed": md_text(code["removed"]),
         "messages": [md_inline(m, lambda h: _site_href(site, src, h)) for m in code["messages"]],
         "section": md_text(code["section"]),
-        "changes": _link(site, src, src_of(paths.CHANGES_PAGE), "What changed upstream"),
+        "changes": _link(src, src_of(paths.CHANGES_PAGE), "What changed upstream"),
         # its heading is gone: link the page itself, never an anchor that no longer exists
         "upstream": _upstream_links({locale: url.split("#")[0] for locale, url in code["anchors"].items()}),
     }
@@ -665,7 +665,7 @@ def _change_link(site: Site, src: str, kind: str, key: str, label: str) -> dict:
         target = site.message_src(key)
     else:
         return {"href": None, "label": md_inline(label, lambda _: None)}
-    return _link(site, src, target, label)
+    return _link(src, target, label)
 
 
 def changes_page(site: Site) -> dict:
