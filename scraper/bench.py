@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from . import render, site, store
+from . import evaluate, render, site, store
 from .parse import read_source
 from .store import ROOT
 
@@ -85,7 +85,7 @@ def run(repeat: int) -> list[tuple[str, str]]:
         results.append(
             ("one code page: HTML + CSS + JS", f"{weight / 1024:.0f} KiB vs upstream page HTML alone {upstream / 1024:.0f} KiB")
         )
-    results.extend(_resolver_results())
+    results.extend(evaluate.bench_results())  # lookup speed, size, keystroke to result
     results.extend(scale_results(repeat))
     return results
 
@@ -139,15 +139,6 @@ def scale_results(repeat: int) -> list[tuple[str, str]]:
     )
     results.append(("scale 1x: peak memory of render + build", f"{_peak_rss_mib(build_1):.0f} MiB"))
     return results
-
-
-def _resolver_results() -> list[tuple[str, str]]:
-    try:
-        from . import evaluate
-    except ImportError:
-        return []
-    bench = getattr(evaluate, "bench_results", None)
-    return list(bench()) if bench else []
 
 
 def main(argv: list[str] | None = None) -> int:
