@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import fetch, merge, store
+from . import fetch, merge, store, transaction
 from .model import ScrapeError
 from .parse import read_source
 from . import filterdefs, guidance
@@ -46,8 +46,12 @@ def cmd_scrape(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     from . import render
 
-    render.render(Path(args.data), Path(args.out))
-    pages = sum(1 for _ in Path(args.out).rglob("*.md"))
+    out = Path(args.out).resolve()
+    with transaction.exclusive(ROOT, "render") as txn:
+        render.render(Path(args.data), txn.work / "docs")
+        pages = sum(1 for _ in (txn.work / "docs").rglob("*.md"))
+        txn.stage_tree(out, txn.work / "docs")
+        txn.commit()
     print(f"rendered {pages} pages into {args.out}", file=sys.stderr)
     return 0
 

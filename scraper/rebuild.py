@@ -1,9 +1,11 @@
 """`make rebuild`: follow upstream, all or nothing.
 
 fetch both copies -> parse -> merge -> validate -> compare with the committed data
--> render and build the new site in a staging folder -> only then replace the data,
-the changelog, the vendored snapshot, docs/ and site/.  Any failure before the last
-step leaves every one of them byte-identical.
+-> render and build the new site in the transaction's scratch folder -> stage every
+output beside its target -> commit: the vendored copies, the manifest (validators),
+data/, the changelog, docs/ and site/ are replaced as one transaction
+(``scraper.transaction``).  A failure or a kill before the commit leaves the old tree;
+after it, the next command completes the new one.
 """
 
 from __future__ import annotations
@@ -11,13 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from . import changes, fetch, filterdefs, merge, render, site, store
+from . import changes, fetch, filterdefs, merge, site, store, transaction
 from .model import DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
 from .parse import read_source
 
@@ -82,9 +83,31 @@ def scrape_vendored(root: Path) -> dict:
 # --- steps -----------------------------------------------------------------------------
 
 
-def _fetch_copies(root: Path, options: Options) -> dict[str, fetch.Fetched] | Outcome:
+def _sha256_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _trusted_validators(root: Path, entry: dict, recorded_sha256: str | None) -> dict[str, str]:
+    """A copy's validators, only while the vendored file is the one the data was made from.
+
+    A 304 then means "the tree is current"; if anything put the tree out of step with the
+    manifest, the fetch is unconditional and the full comparison decides.
+    """
+    if not entry.get("file") or _sha256_of(root / "upstream" / entry["file"]) != recorded_sha256:
+        return {}
+    return dict(entry.get("validators") or {})
+
+
+def _fetch_copies(root: Path, options: Options, old: dict) -> dict[str, fetch.Fetched] | Outcome:
     manifest = load_manifest(root)
-    validators = {c.get("locale"): c.get("validators", {}) for c in manifest["copies"]}
+    vendored = {c["locale"]: c for c in manifest["copies"] if c.get("locale")}
+    validators = {
+        locale: _trusted_validators(root, entry, old["source"].get(locale, {}).get("sha256"))
+        for locale, entry in vendored.items()
+    }
     en = fetch.fetch_url(options.en_url, options.policy, validators.get("en"))
     try:
         zh = fetch.fetch_url(options.zh_url, options.policy, validators.get("zh-CN"))
@@ -99,11 +122,8 @@ def _fetch_copies(root: Path, options: Options) -> dict[str, fetch.Fetched] | Ou
     fetched = {"en": en} if zh is None else {"en": en, "zh-CN": zh}
     for locale, copy in list(fetched.items()):
         if copy.not_modified:  # the other copy changed: re-read this one from the vendored file
-            vendored = {c["locale"]: c for c in manifest["copies"] if c.get("locale")}.get(locale)
-            if vendored is None:
-                raise ScrapeError(f"{copy.origin}: HTTP 304 but no vendored {locale} copy to reuse")
-            body = fetch.read_file(str(root / "upstream" / vendored["file"])).body
-            fetched[locale] = fetch.Fetched(copy.origin, body, vendored.get("retrieved_at"), validators=copy.validators)
+            body = fetch.read_file(str(root / "upstream" / vendored[locale]["file"])).body
+            fetched[locale] = fetch.Fetched(copy.origin, body, vendored[locale].get("retrieved_at"), validators=copy.validators)
     return fetched
 
 
@@ -168,10 +188,11 @@ def load_history(root: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _fetch_filters(root: Path, options: Options) -> fetch.Fetched:
+def _fetch_filters(root: Path, options: Options, old_filters: dict) -> fetch.Fetched:
     """The filters page's Markdown; a 304 answer is served from the vendored copy."""
     entry = load_manifest(root).get("filters", {})
-    fetched = fetch.fetch_url(options.filters_url, options.policy, entry.get("validators"))
+    validators = _trusted_validators(root, entry, old_filters.get("source", {}).get("sha256"))
+    fetched = fetch.fetch_url(options.filters_url, options.policy, validators)
     if fetched.not_modified:
         body = fetch.read_file(str(root / "upstream" / FILTERS_FILE)).body
         return fetch.Fetched(fetched.origin, body, entry.get("retrieved_at"), True, fetched.validators)
@@ -184,14 +205,21 @@ def _filters_content(page: dict) -> dict:
 
 
 def rebuild(root: Path, options: Options = Options(), now: datetime | None = None) -> Outcome:
+    """Under the tree's lock, after repairing whatever an interrupted run left."""
+    with transaction.exclusive(Path(root), "rebuild") as txn:
+        return _rebuild(txn, options, now or datetime.now(timezone.utc))
+
+
+def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> Outcome:
     from .parse.filters import read_filters_source
 
-    now = now or datetime.now(timezone.utc)
-    fetched = _fetch_copies(root, options)
-    filters_fetched = _fetch_filters(root, options)
+    root = txn.root
+    old = store.load(root / DATA)
+    old_filters = filterdefs.load(root / FILTERS_DATA)
+    fetched = _fetch_copies(root, options, old)
+    filters_fetched = _fetch_filters(root, options, old_filters)
     if isinstance(fetched, Outcome) and filters_fetched.not_modified:
         return fetched
-    old = store.load(root / DATA)
     if isinstance(fetched, Outcome):  # only the filters page changed
         copies, new, fetched = [], old, None
     else:
@@ -201,7 +229,6 @@ def rebuild(root: Path, options: Options = Options(), now: datetime | None = Non
     filters_page = read_filters_source(filters_fetched.origin, filters_fetched.body, retrieved_at=filters_fetched.retrieved_at)
     new_filters = filterdefs.page_to_dict(filters_page)
     filterdefs.validate(new_filters, options.filters_url)
-    old_filters = filterdefs.load(root / FILTERS_DATA)
     filters_changed = _filters_content(new_filters) != _filters_content(old_filters)
 
     difference = changes.diff(old, new)
@@ -215,36 +242,37 @@ def rebuild(root: Path, options: Options = Options(), now: datetime | None = Non
         date = _entry_date(fetched, now)
         changes.record(history, old, new, version=f"{date} {sha[:7]}", date=date, sha256=sha)
 
-    with tempfile.TemporaryDirectory(prefix=".rebuild-", dir=root) as tmp:
-        staging = site.prepare_workdir(Path(tmp))
-        (staging / "data").mkdir()
-        for name in CURATED_FILES:
-            if (root / "data" / name).exists():
-                shutil.copyfile(root / "data" / name, staging / "data" / name)
-        store.write_atomic(staging / DATA, store.dumps(new))
-        store.write_atomic(staging / HISTORY, store.dumps(history))
-        store.write_atomic(staging / FILTERS_DATA, store.dumps(new_filters))
-        built = site.build(staging / DATA, staging)  # fails here -> nothing replaced
+    # build from the new data in the scratch folder; a failure here publishes nothing
+    work_data = txn.work / "data"
+    work_data.mkdir()
+    for name in CURATED_FILES:
+        if (root / "data" / name).exists():
+            shutil.copyfile(root / "data" / name, work_data / name)
+    (work_data / DATA.name).write_text(store.dumps(new), encoding="utf-8")
+    (work_data / HISTORY.name).write_text(store.dumps(history), encoding="utf-8")
+    (work_data / FILTERS_DATA.name).write_text(store.dumps(new_filters), encoding="utf-8")
+    docs, built = site.build_into(work_data / DATA.name, txn.work)
 
-        manifest = load_manifest(root)
-        if fetched is not None:
-            for locale, item in fetched.items():
-                store.write_atomic(root / "upstream" / VENDORED_NAMES[locale], item.body)
-            manifest["copies"] = _manifest_for(fetched)["copies"]
-        if filters_changed or not filters_fetched.not_modified:
-            store.write_atomic(root / "upstream" / FILTERS_FILE, filters_fetched.body)
-            manifest["filters"] = {
-                "file": FILTERS_FILE,
-                "origin": filters_fetched.origin,
-                "retrieved_at": filters_fetched.retrieved_at,
-                "validators": filters_fetched.validators,
-            }
-        store.write_atomic(root / MANIFEST, store.dumps(manifest))
-        store.write_atomic(root / FILTERS_DATA, store.dumps(new_filters))
-        store.write_atomic(root / HISTORY, store.dumps(history))
-        store.write_atomic(root / DATA, store.dumps(new))
-        render.swap(staging / "docs", root / "docs")
-        render.swap(built, root / "site")
+    manifest = load_manifest(root)
+    if fetched is not None:
+        for locale, item in fetched.items():
+            txn.stage_file(root / "upstream" / VENDORED_NAMES[locale], item.body)
+        manifest["copies"] = _manifest_for(fetched)["copies"]
+    if filters_changed or not filters_fetched.not_modified:
+        txn.stage_file(root / "upstream" / FILTERS_FILE, filters_fetched.body)
+        manifest["filters"] = {
+            "file": FILTERS_FILE,
+            "origin": filters_fetched.origin,
+            "retrieved_at": filters_fetched.retrieved_at,
+            "validators": filters_fetched.validators,
+        }
+    txn.stage_file(root / FILTERS_DATA, store.dumps(new_filters))
+    txn.stage_file(root / HISTORY, store.dumps(history))
+    txn.stage_file(root / DATA, store.dumps(new))
+    txn.stage_file(root / MANIFEST, store.dumps(manifest))
+    txn.stage_tree(root / "docs", docs)
+    txn.stage_tree(root / "site", built)
+    txn.commit()
     parts = [] if difference.is_empty() else [difference.summary()]
     if filters_changed:
         parts.append(f"filters page changed ({len(new_filters['filters'])} filters)")

@@ -1,7 +1,7 @@
 """errors.json -> the Markdown pages, assets and generated config MkDocs builds.
 
-The generated ``docs/`` is an output: it is written whole into a sibling folder
-and swapped in, so a failed render leaves the previous one in place.  Pages are
+The generated ``docs/`` is an output, written whole into a scratch folder that
+``scraper.transaction`` publishes, so a failed render leaves the previous one in place.  Pages are
 built from view models made here; templates only lay them out.
 """
 
@@ -604,7 +604,10 @@ def build_pages(data: dict, history: dict | None = None, curated: "Curated | Non
 
 
 def render(data_path: Path, out_dir: Path) -> dict:
-    """Write the whole generated docs/ beside out_dir, then swap it in; returns the data rendered."""
+    """Write the whole generated docs tree at out_dir (replacing what is there); returns the data rendered.
+
+    Publishing it is the caller's job (``transaction``): out_dir is a scratch folder.
+    """
     data = load(data_path)
     history_path = Path(data_path).with_name("changes.json")
     history = json.loads(history_path.read_text(encoding="utf-8")) if history_path.exists() else None
@@ -613,28 +616,16 @@ def render(data_path: Path, out_dir: Path) -> dict:
     curated = Curated.load(data, history, data_dir)
     pages = build_pages(data, history, curated)
     out_dir = Path(out_dir)
-    staging = out_dir.with_name(f".{out_dir.name}.staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(ASSETS, staging / "assets")
+    shutil.rmtree(out_dir, ignore_errors=True)
+    shutil.copytree(ASSETS, out_dir / "assets")
     for src, content in pages.items():
-        path = staging / src
+        path = out_dir / src
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
-    (staging / "errors.json").write_text(dumps(published_data(data, curated.facts)), encoding="utf-8")
-    search_index.write_index(data, staging / search_index.INDEX_PATH)
-    shutil.copyfile(ROOT / "data" / "errors.schema.json", staging / "errors.schema.json")
-    swap(staging, out_dir)
+    (out_dir / "errors.json").write_text(dumps(published_data(data, curated.facts)), encoding="utf-8")
+    search_index.write_index(data, out_dir / search_index.INDEX_PATH)
+    shutil.copyfile(ROOT / "data" / "errors.schema.json", out_dir / "errors.schema.json")
     return data
-
-
-def swap(staging: Path, out_dir: Path) -> None:
-    """Replace out_dir by staging; the old tree is removed only after the new one is in place."""
-    previous = out_dir.with_name(f".{out_dir.name}.previous")
-    shutil.rmtree(previous, ignore_errors=True)
-    if out_dir.exists():
-        out_dir.rename(previous)
-    staging.rename(out_dir)
-    shutil.rmtree(previous, ignore_errors=True)
 
 
 # --- what changed upstream ---------------------------------------------------------------

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import render
+from . import render, transaction
 from .model import ScrapeError
 from .store import ROOT
 
@@ -60,18 +60,23 @@ def prepare_workdir(workdir: Path) -> Path:
     return workdir
 
 
+def build_into(data: Path, work: Path) -> tuple[Path, Path]:
+    """Render ``data`` into work/docs and build work/site from it: outputs nobody sees yet."""
+    prepare_workdir(work)
+    epoch = source_date_epoch(render.render(data, work / "docs"))
+    mkdocs_build(work / "mkdocs.yml", work / "site", epoch)
+    return work / "docs", work / "site"
+
+
 def build(data: Path, root: Path = ROOT, site_dir: Path | None = None) -> Path:
-    """Render data into root/docs, then build root/site (or site_dir); each replaced whole."""
-    site_dir = site_dir or root / "site"
-    epoch = source_date_epoch(render.render(data, root / "docs"))
-    staging = site_dir.with_name(f".{site_dir.name}.staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        mkdocs_build(root / "mkdocs.yml", staging, epoch)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    render.swap(staging, site_dir)
+    """Render and build, then publish root/docs and root/site (or site_dir) in one transaction."""
+    root = Path(root)
+    site_dir = Path(site_dir) if site_dir else root / "site"
+    with transaction.exclusive(root, "build") as txn:
+        docs, built = build_into(Path(data).resolve(), txn.work)
+        txn.stage_tree(root / "docs", docs)
+        txn.stage_tree(site_dir, built)
+        txn.commit()
     return site_dir
 
 

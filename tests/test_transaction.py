@@ -1,0 +1,313 @@
+"""`make rebuild` as a transaction, proved by killing it: at every checkpoint, at random instants,
+with two runs at once, and with ENOSPC / EACCES injected by strace at the write and publish steps.
+
+The rule each test holds: right after the interruption `site/` and `docs/` are each whole (old
+or new) and every file is old or new; the next rebuild then converges to exactly the tree an
+uninterrupted run gives, byte for byte, with nothing left over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from scraper import transaction
+from scraper.model import ScrapeError
+
+from conftest import ROOT
+from test_rebuild import EN_PATH, FAST, FILTERS_PATH, ZH_PATH, serve_version
+from upstream_server import UpstreamServer
+
+NEW_VERSION = "f88f5cc"  # adds -2043 to what the committed data holds
+LAST_MODIFIED = "Mon, 09 Mar 2026 10:00:00 GMT"  # fixed, so two runs write the same bytes
+LOCK = f"{transaction.STATE_DIR}/{transaction.LOCK_FILE}"
+STRACE = shutil.which("strace")
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file under root, hidden ones included; the lock file's holder line is not content."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        relative = str(path.relative_to(root))
+        if path.is_file() and not path.is_symlink():
+            found[relative] = "lock" if relative == LOCK else hashlib.sha256(path.read_bytes()).hexdigest()
+        elif path.is_dir() and not any(path.iterdir()):
+            found[relative + "/"] = "empty"
+    return found
+
+
+def part(tree: dict[str, str], top: str) -> dict[str, str]:
+    return {key: value for key, value in tree.items() if key.startswith(top + "/")}
+
+
+def fresh_workspace(base: Path, template: Path) -> Path:
+    shutil.copytree(template, base, symlinks=True)
+    return base
+
+
+@pytest.fixture(scope="module")
+def upstream():
+    with UpstreamServer() as server:
+        serve_version(server, NEW_VERSION)
+        for path in (EN_PATH, ZH_PATH, FILTERS_PATH):
+            server.routes[path].headers["Last-Modified"] = LAST_MODIFIED
+        yield server
+
+
+def command(root: Path, upstream: UpstreamServer) -> list[str]:
+    return [
+        sys.executable, "-m", "scraper", "rebuild", "--root", str(root),
+        "--en", upstream.url(EN_PATH), "--zh", upstream.url(ZH_PATH), "--filters", upstream.url(FILTERS_PATH), *FAST,
+    ]
+
+
+def rebuild(root: Path, upstream: UpstreamServer, env: dict[str, str] | None = None, prefix: list[str] = ()) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*prefix, *command(root, upstream)], cwd=ROOT, capture_output=True, text=True, timeout=300, env=os.environ | (env or {})
+    )
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, upstream):
+    """The old tree, the tree one uninterrupted rebuild gives, and that run's checkpoints."""
+    template = tmp_path_factory.mktemp("template") / "tree"
+    template.mkdir()
+    for name in ("data", "upstream"):
+        shutil.copytree(ROOT / name, template / name)
+    shutil.copyfile(ROOT / "mkdocs.yml", template / "mkdocs.yml")
+    shutil.copytree(ROOT / "templates" / "overrides", template / "templates" / "overrides")
+    for name in ("docs", "site"):
+        (template / name).mkdir()
+        (template / name / "marker.txt").write_text(f"previous {name}\n", encoding="utf-8")
+    # the template holds the lock file a first command leaves, so old and new trees compare whole
+    with transaction.exclusive(template, "test"):
+        pass
+    run = fresh_workspace(tmp_path_factory.mktemp("reference") / "tree", template)
+    log = run.parent / "checkpoints.tsv"
+    result = rebuild(run, upstream, {transaction.CHECKPOINT_LOG_ENV: str(log)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("+1 code (-2043 NO_REFERENCE_PRICE)")
+    labels = [line.split("\t")[1] for line in log.read_text(encoding="utf-8").splitlines()]
+    return {"template": template, "old": snapshot(template), "new": snapshot(run), "checkpoints": labels}
+
+
+def assert_whole(tree: dict[str, str], old: dict[str, str], new: dict[str, str]) -> None:
+    """Each published folder is all old or all new, and each file is old or new, never partial."""
+    for top in ("site", "docs"):
+        assert part(tree, top) in (part(old, top), part(new, top)), f"{top}/ is mixed or partial"
+    for name, digest in tree.items():
+        if name.startswith(("data/", "upstream/")):
+            assert digest in (old.get(name), new.get(name)), f"{name} is neither old nor new"
+
+
+def test_checkpoints_cover_every_publishing_step(reference):
+    labels = reference["checkpoints"]
+    published = [label.removeprefix("publish ") for label in labels if label.startswith("publish ")]
+    assert published == [
+        "upstream/testnet-errors.en.html", "upstream/testnet-errors.zh-CN.html", "upstream/testnet_filters.md", "data/filters.json",
+        "data/changes.json", "data/errors.json", "upstream/manifest.json", "docs", "site",
+    ]
+    assert labels.index("commit") < labels.index("publish upstream/testnet-errors.en.html")
+    assert reference["new"] != reference["old"]
+    assert not any(name.startswith((".transaction/work", ".transaction/journal")) for name in reference["new"])
+
+
+def _kill_and_recover(reference, upstream, base: Path, kill: dict[str, str] | float) -> str:
+    tree = fresh_workspace(base / "tree", reference["template"])
+    if isinstance(kill, dict):
+        killed = rebuild(tree, upstream, kill)
+        returncode = killed.returncode
+    else:  # an instant: an outside kill -9 after `kill` seconds
+        process = subprocess.Popen(command(tree, upstream), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(kill)
+        process.send_signal(signal.SIGKILL)
+        returncode = process.wait()
+    after_kill = snapshot(tree)
+    assert_whole(after_kill, reference["old"], reference["new"])
+    assert (tree / "site").is_dir()
+    recovered = rebuild(tree, upstream)
+    assert recovered.returncode == 0, recovered.stderr
+    assert snapshot(tree) == reference["new"], f"no convergence after a kill ({kill})"
+    shutil.rmtree(base)
+    return f"{returncode}"
+
+
+def test_kill_at_every_checkpoint_then_rebuild_converges(reference, upstream, tmp_path):
+    """SIGKILL at each checkpoint of an uninterrupted run: before the commit, at every publish, after."""
+    points = range(1, len(reference["checkpoints"]) + 1)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        codes = list(pool.map(
+            lambda n: _kill_and_recover(reference, upstream, tmp_path / f"kill-{n}", {transaction.KILL_AT_ENV: str(n)}), points
+        ))
+    assert codes == [str(-signal.SIGKILL)] * len(points)  # each run really died at its checkpoint
+
+
+def test_kill_at_instants_then_rebuild_converges(reference, upstream, tmp_path):
+    """Outside kills while fetching, parsing, building and publishing."""
+    instants = [0.2, 1.0, 2.5, 4.0]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda t: _kill_and_recover(reference, upstream, tmp_path / f"at-{t}", t), instants))
+
+
+def test_kill_during_recovery_then_rebuild_converges(reference, upstream, tmp_path):
+    """The repair itself killed at each of its publishing steps still converges."""
+    tree = fresh_workspace(tmp_path / "tree", reference["template"])
+    first_publish = reference["checkpoints"].index("publish upstream/testnet-errors.en.html") + 1
+    assert rebuild(tree, upstream, {transaction.KILL_AT_ENV: str(first_publish + 1)}).returncode == -signal.SIGKILL
+    # the next run starts its count afresh: checkpoint 1, 2, ... are the repair's own publishing steps
+    for step in (1, 2, 3):
+        assert rebuild(tree, upstream, {transaction.KILL_AT_ENV: str(step)}).returncode == -signal.SIGKILL
+        assert_whole(snapshot(tree), reference["old"], reference["new"])
+    assert rebuild(tree, upstream).returncode == 0
+    assert snapshot(tree) == reference["new"]
+
+
+def test_second_command_on_a_busy_tree_is_refused_in_one_line(reference, upstream, tmp_path):
+    tree = fresh_workspace(tmp_path / "tree", reference["template"])
+    # the first run is held at its commit (SIGSTOP), so the second certainly meets the lock
+    first = subprocess.Popen(command(tree, upstream), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (tree / transaction.STATE_DIR / transaction.WORK_DIR / "site").exists():
+        assert first.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    os.kill(first.pid, signal.SIGSTOP)
+    try:
+        second = rebuild(tree, upstream)
+        with pytest.raises(ScrapeError, match="busy") as refused:
+            with transaction.exclusive(tree, "build"):
+                pass
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert second.returncode == 1
+    [line] = second.stderr.strip().splitlines()
+    assert "busy" in line and "rebuild" in line and f"pid {first.pid}" in line
+    assert f"pid {first.pid}" in str(refused.value)
+    assert snapshot(tree) == reference["new"]
+
+
+def test_two_rebuilds_at_once_never_interleave(reference, upstream, tmp_path):
+    tree = fresh_workspace(tmp_path / "tree", reference["template"])
+    runs = [subprocess.Popen(command(tree, upstream), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(run.wait(timeout=300), *run.communicate()) for run in runs]
+    assert any(code == 0 for code, _, _ in results)
+    for code, out, err in results:
+        if code != 0:
+            assert len(err.strip().splitlines()) == 1 and "busy" in err, err
+    assert snapshot(tree) == reference["new"]
+
+
+# --- the disk says no ----------------------------------------------------------------------
+
+needs_strace = pytest.mark.skipif(STRACE is None, reason="strace injects the failures: apt-get install -y strace")
+
+
+def strace(*injections: str) -> list[str]:
+    return [STRACE, "-f", "-qq", "-o", "/dev/null", *injections]
+
+
+@needs_strace
+@pytest.mark.parametrize(
+    ("what", "injection", "expected"),
+    [
+        ("ENOSPC writing the new data", ("-e", "inject=write:error=ENOSPC", "-P", "{work}/publish/data/errors.json"), "no space left"),
+        ("EACCES creating the new data", ("-e", "inject=openat:error=EACCES", "-P", "{work}/publish/data/errors.json"), "Permission denied"),
+        ("a read-only data/", ("-e", "inject=openat:error=EROFS", "-P", "{root}/data"), "Read-only file system"),
+    ],
+)
+def test_write_step_failures_change_nothing(reference, upstream, tmp_path, what, injection, expected):
+    tree = fresh_workspace(tmp_path / "tree", reference["template"])
+    work = tree / transaction.STATE_DIR / transaction.WORK_DIR
+    prefix = strace(*[part.format(work=work, root=tree) for part in injection])
+    result = rebuild(tree, upstream, prefix=prefix)
+    assert result.returncode == 1, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert expected in line and "nothing was changed" in line, line
+    assert snapshot(tree) == reference["old"]
+
+
+@needs_strace
+def test_a_refusal_while_publishing_is_completed_by_the_next_command(reference, upstream, tmp_path):
+    tree = fresh_workspace(tmp_path / "tree", reference["template"])
+    staged = tree / transaction.STATE_DIR / transaction.WORK_DIR / "publish" / "data" / "errors.json"
+    refused = rebuild(tree, upstream, prefix=strace("-e", "inject=rename,renameat,renameat2:error=EACCES", "-P", str(staged)))
+    assert refused.returncode == 1
+    [line] = refused.stderr.strip().splitlines()
+    assert "Permission denied while publishing" in line and "next command completes" in line, line
+    assert_whole(snapshot(tree), reference["old"], reference["new"])
+    assert rebuild(tree, upstream).returncode == 0
+    assert snapshot(tree) == reference["new"]
+
+
+# --- the primitives ------------------------------------------------------------------------
+
+
+def test_published_folder_is_never_missing_while_replaced(tmp_path):
+    """A reader polling site/ during 200 replacements never finds it missing or empty."""
+    root = tmp_path
+    (root / "site").mkdir()
+    (root / "site" / "index.html").write_text("0", encoding="utf-8")
+    seen_missing = []
+    done = threading.Event()
+
+    def reader():
+        while not done.is_set():
+            try:
+                (root / "site" / "index.html").read_text(encoding="utf-8")
+            except FileNotFoundError:
+                seen_missing.append(1)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for generation in range(1, 201):
+            with transaction.exclusive(root, "test") as txn:
+                built = txn.work / "site"
+                built.mkdir()
+                (built / "index.html").write_text(str(generation), encoding="utf-8")
+                txn.stage_tree(root / "site", built)
+                txn.commit()
+    finally:
+        done.set()
+        thread.join()
+    assert not seen_missing
+    assert (root / "site" / "index.html").read_text(encoding="utf-8") == "200"
+    assert sorted(p.name for p in (root / transaction.STATE_DIR).iterdir()) == [transaction.LOCK_FILE]
+
+
+def test_a_failure_before_commit_leaves_nothing(tmp_path):
+    (tmp_path / "data.json").write_text("old", encoding="utf-8")
+    with pytest.raises(ScrapeError, match="boom"):
+        with transaction.exclusive(tmp_path, "test") as txn:
+            txn.stage_file(tmp_path / "data.json", "new")
+            raise ScrapeError("boom")
+    assert (tmp_path / "data.json").read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in (tmp_path / transaction.STATE_DIR).iterdir()) == [transaction.LOCK_FILE]
+
+
+def test_leftovers_of_older_versions_are_removed(tmp_path):
+    for name in (".rebuild-abc123/site", ".site.staging", ".docs.previous"):
+        (tmp_path / name).mkdir(parents=True)
+    with transaction.exclusive(tmp_path, "test"):
+        pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == [transaction.STATE_DIR]
+
+
+def test_a_damaged_journal_is_named_not_guessed(tmp_path):
+    (tmp_path / transaction.STATE_DIR).mkdir()
+    (tmp_path / transaction.STATE_DIR / transaction.JOURNAL_FILE).write_text("{not json", encoding="utf-8")
+    with pytest.raises(ScrapeError, match="unreadable journal"):
+        with transaction.exclusive(tmp_path, "test"):
+            pass
+    assert (tmp_path / transaction.STATE_DIR / transaction.JOURNAL_FILE).exists()
