@@ -86,8 +86,57 @@ def run(repeat: int) -> list[tuple[str, str]]:
             ("one code page: HTML + CSS + JS", f"{weight / 1024:.0f} KiB vs upstream page HTML alone {upstream / 1024:.0f} KiB")
         )
     results.extend(evaluate.bench_results())  # lookup speed, size, keystroke to result
+    results.extend(rebuild_results(max(1, repeat // 2)))
     results.extend(scale_results(repeat))
     return results
+
+
+def _rebuild_workspace(folder: Path) -> Path:
+    """A copy of what a rebuild reads and writes, as committed."""
+    import shutil
+
+    for name in ("data", "upstream"):
+        shutil.copytree(ROOT / name, folder / name)
+    site.prepare_workdir(folder)
+    return folder
+
+
+def rebuild_results(repeat: int) -> list[tuple[str, str]]:
+    """A rebuild that finds one new code, against a loopback upstream; and how long site/ is in transition."""
+    import shutil
+    import subprocess
+    import sys
+
+    from . import transaction
+
+    fixtures = ROOT / "tests" / "fixtures" / "html"
+    samples = []
+    with tempfile.TemporaryDirectory() as tmp:
+        served = Path(tmp) / "upstream"
+        served.mkdir()
+        shutil.copyfile(fixtures / "testnet-errors.f88f5cc.en.html", served / "en.html")
+        shutil.copyfile(fixtures / "testnet-errors.f88f5cc.zh-CN.html", served / "zh-CN.html")
+        shutil.copyfile(ROOT / "upstream" / "testnet_filters.md", served / "filters.md")
+        with site.serve(served) as base:
+            for attempt in range(repeat):
+                tree = _rebuild_workspace(Path(tmp) / f"tree-{attempt}")
+                command = [sys.executable, "-m", "scraper", "rebuild", "--root", str(tree),
+                           "--en", base + "en.html", "--zh", base + "zh-CN.html", "--filters", base + "filters.md"]
+                start = time.perf_counter()
+                subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+                samples.append(time.perf_counter() - start)
+        # the published site's one transition: two real site trees exchanged by one renameat2
+        first, second = Path(tmp) / "tree-0" / "site", Path(tmp) / "swap"
+        shutil.copytree(first, second)
+
+        def swap() -> None:
+            transaction.exchange(first, second)
+
+        swap_seconds = median_seconds(swap, 201)
+    return [
+        ("rebuild: one new code, loopback upstream (median)", f"{statistics.median(samples):.1f} s"),
+        ("rebuild: site/ in transition (one renameat2 exchange, median)", f"{swap_seconds * 1e6:.0f} µs; site/ is never missing"),
+    ]
 
 
 def _peak_rss_mib(code: str) -> float:
