@@ -1,20 +1,56 @@
 """Read sources: files from disk, URLs over HTTP.  The only module that touches the network.
 
-HTTP fetches carry an honest User-Agent, a timeout, a bounded number of retries
-with backoff for failures that may pass (connection errors, timeouts, 5xx, 429),
-and conditional headers, so an unchanged page costs one small 304 response.
+An HTTP fetch is bounded in every direction a hostile or broken server could stretch it:
+
+- time: one deadline per attempt, from connect to the last byte (redirects included);
+  every socket read and write gets only the time left, so a server sending one byte a
+  second fails at the deadline rather than never;
+- size: at most ``max_bytes`` received and at most ``max_bytes`` after undoing the
+  Content-Encoding, which this module does itself in bounded steps, so a gzip bomb is
+  refused after inflating ``max_bytes``, not a gigabyte;
+- place: redirects stay on the same host and port (http→https allowed, never back);
+- form: the Content-Type must be one the caller can parse;
+- patience: retries with backoff for failures that may pass (connection errors,
+  timeouts, 5xx, 429), a server's Retry-After honoured only up to ``max_wait``.
+
+Requests carry an honest User-Agent and conditional headers, so an unchanged page costs
+one small 304 response.  Every failure is a :class:`ScrapeError` of one line naming the
+URL and the problem.
 """
 
 from __future__ import annotations
 
+import functools
 import time
+import zlib
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+from urllib.parse import urljoin, urlsplit
 
 from .model import ScrapeError
+from .parse import MAX_BYTES
+
+if TYPE_CHECKING:
+    import ssl
+
+    import httpx
 
 USER_AGENT = "binance-spot-errors-reference/0.1 (static error reference; scrapes the public error page; python-httpx)"
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+RETRY_AFTER_STATUS = {429, 503}
+REDIRECT_STATUS = {301, 302, 303, 307, 308}
+MAX_REDIRECTS = 5
+DEFAULT_PORTS = {"http": 80, "https": 443}
+ACCEPT_ENCODING = "gzip, deflate"
+
+# The error page may be fetched rendered (HTML) or as upstream's Markdown source; the
+# filters page only as Markdown, which raw file hosts label text/plain.
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown"})
+MARKDOWN_TYPES = frozenset({"text/plain", "text/markdown", "text/x-markdown"})
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 @dataclass(frozen=True)
@@ -28,9 +64,12 @@ class Fetched:
 
 @dataclass(frozen=True)
 class HttpPolicy:
-    timeout: float = 20.0
+    timeout: float = 20.0  # seconds for one whole response, connect to last byte, per attempt
     attempts: int = 3
     backoff: float = 1.0  # seconds before the 2nd attempt; doubled for each further one
+    # Fetching more than the parser accepts would only be thrown away (or be an attack).
+    max_bytes: int = MAX_BYTES  # received, and again after undoing the Content-Encoding
+    max_wait: float = 60.0  # seconds all of a server's Retry-After answers may make one fetch wait
 
 
 def is_url(source: str) -> bool:
@@ -40,13 +79,20 @@ def is_url(source: str) -> bool:
 def read_file(source: str) -> Fetched:
     path = Path(source)
     try:
-        return Fetched(origin=source, body=path.read_bytes())
+        with open(path, "rb") as handle:
+            body = handle.read(MAX_BYTES + 1)  # a device or a huge file costs no more than the limit
+        if len(body) > MAX_BYTES:
+            raise ScrapeError(f"{source}: larger than the {MAX_BYTES // 2**20} MiB a page may be")
+        return Fetched(origin=source, body=body)
     except FileNotFoundError:
         raise ScrapeError(f"{source}: no such file") from None
     except IsADirectoryError:
         raise ScrapeError(f"{source}: is a directory, not a page") from None
     except OSError as error:
         raise ScrapeError(f"{source}: cannot read ({error.strerror})") from None
+
+
+# --- what to ask for ------------------------------------------------------------------------
 
 
 def _conditional_headers(validators: dict[str, str] | None) -> dict[str, str]:
@@ -58,11 +104,125 @@ def _conditional_headers(validators: dict[str, str] | None) -> dict[str, str]:
     return headers
 
 
-def _describe(error: Exception) -> str:
+def _accept_header(accept: frozenset[str]) -> str:
+    # Some CDNs turn a page into Markdown for whoever asks for it: while HTML is acceptable
+    # it is preferred, so the form the committed data was made from keeps coming back.
+    preferred = [t for t in HTML_TYPES if t in accept]
+    rest = sorted(accept - set(preferred))
+    if not preferred:
+        return ", ".join(rest)
+    return ", ".join(preferred + [f"{t};q=0.9" for t in rest])
+
+
+def _request_headers(validators: dict[str, str] | None, accept: frozenset[str]) -> dict[str, str]:
+    return {
+        "User-Agent": USER_AGENT,
+        "Accept": _accept_header(accept),
+        "Accept-Encoding": ACCEPT_ENCODING,
+    } | _conditional_headers(validators)
+
+
+# --- the deadline: every socket operation gets only the time left --------------------------
+
+
+def _time_left(deadline: float, timeout: float | None, error: type[Exception]) -> float:
+    """What an operation may take: the time left (or its own timeout if shorter); `error` if none is."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error("deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream:
+    """An httpcore network stream whose reads and writes may take only the time left."""
+
+    def __init__(self, stream, deadline: float) -> None:
+        self._stream = stream
+        self._deadline = deadline
+
+    def _left(self, timeout: float | None, error: type[Exception]) -> float:
+        return _time_left(self._deadline, timeout, error)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        import httpcore
+
+        return self._stream.read(max_bytes, self._left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        import httpcore
+
+        self._stream.write(buffer, self._left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname: str | None = None, timeout: float | None = None) -> _DeadlineStream:
+        import httpcore
+
+        secured = self._stream.start_tls(ssl_context, server_hostname, self._left(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(secured, self._deadline)
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend:
+    """httpcore's socket backend, with every stream it opens held to one deadline."""
+
+    def __init__(self, deadline: float) -> None:
+        import httpcore
+
+        self._backend = httpcore.SyncBackend()
+        self._deadline = deadline
+
+    def _left(self, timeout: float | None) -> float:
+        import httpcore
+
+        return _time_left(self._deadline, timeout, httpcore.ConnectTimeout)
+
+    def connect_tcp(
+        self, host: str, port: int, timeout: float | None = None, local_address: str | None = None, socket_options=None
+    ) -> _DeadlineStream:
+        stream = self._backend.connect_tcp(host, port, self._left(timeout), local_address, socket_options)
+        return _DeadlineStream(stream, self._deadline)
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options=None) -> _DeadlineStream:
+        return _DeadlineStream(self._backend.connect_unix_socket(path, self._left(timeout), socket_options), self._deadline)
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    import httpx
+
+    return httpx.create_ssl_context()  # loading the CA bundle costs ~30 ms: once per process
+
+
+def _client(deadline: float, timeout: float) -> httpx.Client:
+    import httpcore
+    import httpx
+
+    # A timeout alone bounds each read, not the response: httpcore reads its timeout once
+    # per response, so only the network backend can hand each read the time left.  httpx
+    # has no public way to give its pool a backend; it is pinned, and tests/test_fetch.py
+    # fails if this stops working.  (A proxy from the environment gets httpx's own
+    # transport: the checks between chunks still stop it, one read late at worst.)
+    transport = httpx.HTTPTransport(verify=_ssl_context())
+    transport._pool = httpcore.ConnectionPool(ssl_context=_ssl_context(), network_backend=_DeadlineBackend(deadline))
+    return httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
+
+
+def _timed_out(policy: HttpPolicy) -> str:
+    return f"timed out (no complete response within {policy.timeout:g} s)"
+
+
+def _describe(error: Exception, policy: HttpPolicy) -> str:
     import httpx
 
     if isinstance(error, httpx.TimeoutException):
-        return "timed out"
+        return _timed_out(policy)
     if isinstance(error, httpx.ConnectError):
         return f"cannot connect ({error})"
     if isinstance(error, httpx.RemoteProtocolError):
@@ -70,38 +230,297 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def fetch_url(url: str, policy: HttpPolicy = HttpPolicy(), validators: dict[str, str] | None = None) -> Fetched:
+# --- redirects -----------------------------------------------------------------------------
+
+
+def _port(parts) -> int:
+    return parts.port or DEFAULT_PORTS[parts.scheme]
+
+
+def redirect_refusal(source: str, target: str) -> str | None:
+    """Why a redirect from `source` to the absolute URL `target` is not followed, or None.
+
+    Only the same host and port: a page that moves elsewhere is a change a person should
+    look at, not something to scrape from wherever it points.  https→http would hand the
+    rest of the exchange to anyone on the path; http→https on the same host is the one
+    change of port allowed.
+    """
+    src, dst = urlsplit(source), urlsplit(target)
+    if dst.scheme not in DEFAULT_PORTS:
+        return f"not http(s): {dst.scheme or 'no scheme'}"
+    if src.scheme == "https" and dst.scheme == "http":
+        return "a downgrade from https to http"
+    if (dst.hostname or "") != (src.hostname or ""):
+        return "another host"
+    try:
+        ports = (_port(src), _port(dst))
+    except ValueError:
+        return "an invalid port"
+    upgrade = (src.scheme, dst.scheme) == ("http", "https")
+    if ports[0] != ports[1] and not (upgrade and ports == (80, 443)):
+        return "another port"
+    return None
+
+
+def _redirect_target(url: str, current: str, response: httpx.Response) -> str:
+    location = response.headers.get("location")
+    if not location:
+        raise ScrapeError(f"{url}: HTTP {response.status_code} redirect without a Location header")
+    target = urljoin(current, location.strip())
+    reason = redirect_refusal(current, target)
+    if reason:
+        raise ScrapeError(f"{url}: redirect to {target} refused ({reason})")
+    return target
+
+
+# --- Retry-After ---------------------------------------------------------------------------
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds a Retry-After header (delay-seconds or HTTP-date) asks for; None if unreadable."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+class _Retry(Exception):
+    """A failure that may pass: try again, after `asked` seconds if the server said so."""
+
+    def __init__(self, problem: str, asked: float | None = None) -> None:
+        super().__init__(problem)
+        self.problem, self.asked = problem, asked
+
+
+def _retry_for_status(response: httpx.Response) -> _Retry:
+    problem = f"HTTP {response.status_code}"
+    header = response.headers.get("retry-after") if response.status_code in RETRY_AFTER_STATUS else None
+    asked = retry_after_seconds(header)
+    if asked is None:
+        return _Retry(problem)
+    return _Retry(f"{problem} (Retry-After: {header.strip()})", asked)
+
+
+def _pause(url: str, retry: _Retry, policy: HttpPolicy, attempt: int, waited: float) -> float:
+    """Seconds to sleep before the next attempt; a wait longer than allowed fails now."""
+    if retry.asked is None:
+        return policy.backoff * 2**attempt
+    left = max(0.0, policy.max_wait - waited)
+    if retry.asked > left:
+        raise ScrapeError(
+            f"{url}: {retry.problem}: the server asked to wait {retry.asked:g} s before retrying, "
+            f"more than the {left:g} s this fetch may still wait"
+        )
+    return retry.asked
+
+
+# --- the body: bounded, decoded here -------------------------------------------------------
+
+
+def _size(n: int) -> str:
+    return f"{n // 2**20} MiB" if n % 2**20 == 0 else f"{n} bytes"
+
+
+def _codings(url: str, header: str | None) -> str | None:
+    """The one Content-Encoding to undo (None for identity); anything not asked for is refused."""
+    codings = [c.strip().lower() for c in (header or "").split(",") if c.strip() and c.strip().lower() != "identity"]
+    if not codings:
+        return None
+    if len(codings) == 1 and codings[0] in ("gzip", "x-gzip", "deflate"):
+        return codings[0]
+    raise ScrapeError(f"{url}: Content-Encoding {header.strip()} was not asked for (the request accepts {ACCEPT_ENCODING})")
+
+
+def _zlib_wrapped(head: bytes) -> bool:
+    """Whether a deflate body starts with the zlib header RFC 1950 asks for (method 8, check bits)."""
+    cmf, flg = head[0], head[1]
+    return cmf & 0x0F == 8 and cmf >> 4 <= 7 and (cmf << 8 | flg) % 31 == 0
+
+
+class _Decoder:
+    """Undoes a Content-Encoding in steps that never produce more than `limit` bytes in all.
+
+    zlib's `max_length` stops inflating at the limit and keeps the rest of the input in
+    `unconsumed_tail`, so a bomb is refused after `limit` bytes, not after it is inflated.
+    """
+
+    def __init__(self, url: str, coding: str | None, limit: int) -> None:
+        self.url, self.coding, self.limit = url, coding, limit
+        self.produced = 0
+        self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16) if coding in ("gzip", "x-gzip") else None
+        self._head = b""  # a deflate body's first bytes, until they show whether it is zlib-wrapped
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        if self.coding is None:
+            yield data  # identity: the received-bytes limit already holds
+            return
+        if self._zlib is None:
+            # "deflate" means zlib-wrapped, but some servers send it raw (httpx reads both)
+            data, self._head = self._head + data, b""
+            if len(data) < 2:
+                self._head = data
+                return
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS if _zlib_wrapped(data) else -zlib.MAX_WBITS)
+        while data:
+            yield self._count(self._inflate(data))
+            if not self._zlib.eof:
+                data = self._zlib.unconsumed_tail
+            elif data := self._zlib.unused_data:
+                self._next_member()
+
+    def _inflate(self, data: bytes) -> bytes:
+        room = self.limit - self.produced + 1  # one byte more than allowed shows the overflow
+        try:
+            return self._zlib.decompress(data, room)
+        except zlib.error as error:
+            raise ScrapeError(f"{self.url}: {self.coding} body is corrupt ({error})") from None
+
+    def _count(self, piece: bytes) -> bytes:
+        self.produced += len(piece)
+        if self.produced > self.limit:
+            raise ScrapeError(f"{self.url}: {self.coding} body inflates past the {_size(self.limit)} limit; refused")
+        return piece
+
+    def _next_member(self) -> None:
+        # a gzip body may be several members back to back; a deflate stream is one
+        if self.coding == "deflate":
+            raise ScrapeError(f"{self.url}: deflate body has data after its end")
+        self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
+
+    def check_complete(self) -> None:
+        if self.coding is not None and (self._zlib is None or not self._zlib.eof):
+            raise _Retry(f"{self.coding} body truncated (the compressed stream does not end)")
+
+
+def _declared_length(response: httpx.Response) -> int | None:
+    declared = response.headers.get("content-length", "").strip()
+    return int(declared) if declared.isdigit() else None
+
+
+def _too_large(url: str, limit: int, what: str) -> ScrapeError:
+    return ScrapeError(f"{url}: body larger than the {_size(limit)} limit ({what}); refused")
+
+
+def _read_body(url: str, response: httpx.Response, policy: HttpPolicy, deadline: float) -> bytes:
+    declared = _declared_length(response)
+    if declared is not None and declared > policy.max_bytes:
+        raise _too_large(url, policy.max_bytes, f"Content-Length: {declared}")
+    decoder = _Decoder(url, _codings(url, response.headers.get("content-encoding")), policy.max_bytes)
+    body = bytearray()
+    received = 0
+    for chunk in response.iter_raw():
+        received += len(chunk)
+        if received > policy.max_bytes:
+            raise _too_large(url, policy.max_bytes, f"stopped receiving at {received} bytes")
+        for piece in decoder.feed(chunk):
+            body += piece
+        if time.monotonic() > deadline:  # the socket reads are bounded too; this also covers decoding
+            raise _Retry(_timed_out(policy))
+    if declared is not None and received != declared:
+        raise _Retry(f"body truncated ({received} of {declared} bytes)")
+    if received:  # an empty body is the parser's to name
+        decoder.check_complete()
+    return bytes(body)
+
+
+# --- one attempt ---------------------------------------------------------------------------
+
+
+def _check_type(url: str, response: httpx.Response, accept: frozenset[str]) -> None:
+    header = response.headers.get("content-type", "")
+    media = header.split(";")[0].strip().lower()
+    expected = ", ".join(sorted(accept))
+    if not media:
+        raise ScrapeError(f"{url}: no Content-Type in the response (expected one of {expected})")
+    if media not in accept:
+        raise ScrapeError(f"{url}: Content-Type {media} is not what this source must be (expected one of {expected})")
+
+
+def _validators(response: httpx.Response) -> dict[str, str]:
+    pairs = (("etag", response.headers.get("etag")), ("last_modified", response.headers.get("last-modified")))
+    return {key: value for key, value in pairs if value}
+
+
+def _final(url: str, response: httpx.Response, request: _Request, deadline: float) -> Fetched:
+    status = response.status_code
+    if status in RETRYABLE_STATUS:
+        raise _retry_for_status(response)
+    if status == 304:
+        if not request.conditional:
+            raise ScrapeError(f"{url}: HTTP 304 Not Modified to a request that sent no validators")
+        return Fetched(origin=url, body=b"", not_modified=True, validators=dict(request.validators or {}))
+    if status != 200:
+        raise ScrapeError(f"{url}: HTTP {status} {response.reason_phrase}".rstrip())
+    _check_type(url, response, request.accept)
+    body = _read_body(url, response, request.policy, deadline)
+    stamp = response.headers.get("last-modified") or response.headers.get("date")
+    return Fetched(origin=url, body=body, retrieved_at=stamp, validators=_validators(response))
+
+
+@dataclass(frozen=True)
+class _Request:
+    policy: HttpPolicy
+    accept: frozenset[str]
+    validators: dict[str, str] | None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return _request_headers(self.validators, self.accept)
+
+    @property
+    def conditional(self) -> bool:
+        return bool(_conditional_headers(self.validators))
+
+
+def _attempt(url: str, request: _Request) -> Fetched:
     import httpx
 
-    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml"} | _conditional_headers(validators)
-    problem = ""
+    deadline = time.monotonic() + request.policy.timeout
+    current = url
+    try:
+        with _client(deadline, request.policy.timeout) as client:
+            for _ in range(MAX_REDIRECTS + 1):
+                with client.stream("GET", current, headers=request.headers) as response:
+                    if response.status_code not in REDIRECT_STATUS:
+                        return _final(url, response, request, deadline)
+                    current = _redirect_target(url, current, response)
+    except httpx.HTTPError as error:
+        raise _Retry(_describe(error, request.policy)) from None
+    except httpx.InvalidURL as error:
+        raise ScrapeError(f"{url}: invalid URL ({error})") from None
+    raise ScrapeError(f"{url}: more than {MAX_REDIRECTS} redirects (the last to {current})")
+
+
+def fetch_url(
+    url: str,
+    policy: HttpPolicy = HttpPolicy(),
+    validators: dict[str, str] | None = None,
+    *,
+    accept: frozenset[str] = PAGE_TYPES,
+) -> Fetched:
+    request = _Request(policy, accept, validators)
+    problem, waited = "", 0.0
     for attempt in range(policy.attempts):
-        if attempt:
-            time.sleep(policy.backoff * 2 ** (attempt - 1))
         try:
-            response = httpx.get(url, timeout=policy.timeout, follow_redirects=True, headers=headers)
-        except httpx.HTTPError as error:
-            problem = _describe(error)
-            continue
-        if response.status_code in RETRYABLE_STATUS:
-            problem = f"HTTP {response.status_code}"
-            continue
-        if response.status_code == 304:
-            return Fetched(origin=url, body=b"", not_modified=True, validators=dict(validators or {}))
-        if response.status_code >= 400:
-            raise ScrapeError(f"{url}: HTTP {response.status_code}")
-        declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) != len(response.content) and "content-encoding" not in response.headers:
-            problem = f"body truncated ({len(response.content)} of {declared} bytes)"
-            continue
-        new_validators = {
-            key: value
-            for key, value in (("etag", response.headers.get("etag")), ("last_modified", response.headers.get("last-modified")))
-            if value
-        }
-        stamp = response.headers.get("last-modified") or response.headers.get("date")
-        return Fetched(origin=url, body=response.content, retrieved_at=stamp, validators=new_validators)
-    raise ScrapeError(f"{url}: {problem} (after {policy.attempts} attempts)")
+            return _attempt(url, request)
+        except _Retry as retry:
+            problem = retry.problem
+            if attempt + 1 == policy.attempts:
+                break
+            pause = _pause(url, retry, policy, attempt, waited)
+            if retry.asked is not None:
+                waited += pause
+            time.sleep(pause)
+    tries = "1 attempt" if policy.attempts == 1 else f"{policy.attempts} attempts"
+    raise ScrapeError(f"{url}: {problem} (after {tries})")
 
 
 def read(source: str) -> Fetched:
