@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import fetch, merge, store, transaction
-from .model import ScrapeError
+from . import fetch, guards, merge, store, transaction
+from .model import ParsedCopy, ScrapeError
 from .parse import read_source
 from . import filterdefs, guidance
 from .parse.filters import read_filters_source
@@ -19,20 +19,41 @@ DEFAULT_FILTERS = "data/filters.json"
 DEFAULT_GUIDANCE = "data/guidance.yaml"
 
 
-def scrape(sources: list[str]):
-    """Sources as given, or the vendored snapshot (under the origins its manifest records)."""
+def write_output(path: Path, content: str, command: str) -> None:
+    """One output file: inside the repository through its transaction (lock, repair, atomic
+    publish); elsewhere (a scratch file) by a plain atomic rename."""
+    if not path.resolve().is_relative_to(ROOT):
+        store.write_atomic(path, content)
+        return
+    with transaction.exclusive(ROOT, command) as txn:
+        txn.stage_file(path.resolve(), content)
+        txn.commit()
+
+
+def scrape_copies(sources: list[str]) -> list[ParsedCopy]:
+    """The copies the sources hold: sources as given, or the vendored snapshot (under the origins its manifest records)."""
     from .rebuild import read_vendored
 
     items = [fetch.read(source) for source in sources] if sources else read_vendored(ROOT)
     copies = []
     for fetched in items:
         copies.extend(read_source(fetched.origin, fetched.body, fetched.retrieved_at))
-    return merge.merge(copies)
+    return copies
+
+
+def scrape(sources: list[str]):
+    return merge.merge(scrape_copies(sources))
 
 
 def cmd_scrape(args: argparse.Namespace) -> int:
-    catalog = scrape(args.sources)
-    store.save(catalog, Path(args.output))
+    copies = scrape_copies(args.sources)
+    catalog = merge.merge(copies)
+    output = Path(args.output)
+    # the same guard as rebuild: data already there is not replaced by a copy that lost codes or rows
+    guards.refuse_drop(guards.previous_data(output), copies, args.allow_removal)
+    data = store.catalog_to_dict(catalog)
+    store.validate(data, str(output))
+    write_output(output, store.dumps(data), "scrape")
     for locale, consistency in catalog.consistency.items():
         print(consistency.summary(locale), file=sys.stderr)
     print(
@@ -67,7 +88,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_scrape_filters(args: argparse.Namespace) -> int:
     fetched = fetch.read(args.source)
     page = read_filters_source(fetched.origin, fetched.body, args.page_url, fetched.retrieved_at)
-    filterdefs.save(page, Path(args.output))
+    data = filterdefs.page_to_dict(page)
+    filterdefs.validate(data, args.output)
+    write_output(Path(args.output), store.dumps(data), "scrape-filters")
     print(f"wrote {args.output}: {len(page.filters)} filters, anchors into {page.page_url}", file=sys.stderr)
     return 0
 
@@ -86,7 +109,7 @@ def cmd_wordings(args: argparse.Namespace) -> int:
     from . import search_index
 
     wordings = search_index.extract_wordings(search_index.read_history(Path(args.history)))
-    store.write_atomic(Path(args.output), store.dumps(wordings))
+    write_output(Path(args.output), store.dumps(wordings), "wordings")
     print(f"wrote {args.output}: {len(wordings['codes'])} code wordings, {len(wordings['rows'])} rows", file=sys.stderr)
     return 0
 
@@ -116,7 +139,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         data = store.catalog_to_dict(merge.merge(read_source(fetched.origin, fetched.body)))
         versions.append((*changes.version_of_file_name(source), data))
     history = changes.replay(versions, store.load(Path(args.data)), origin=args.data)
-    store.write_atomic(Path(args.output), store.dumps(history))
+    write_output(Path(args.output), store.dumps(history), "history")
     print(f"wrote {args.output}: {len(history['entries'])} entries", file=sys.stderr)
     return 0
 
@@ -146,15 +169,19 @@ def build_parser() -> argparse.ArgumentParser:
         "sources", nargs="*", metavar="SOURCE", help="file or URL; format detected (default: the vendored snapshot, upstream/manifest.json)"
     )
     scrape_cmd.add_argument("-o", "--output", default=DEFAULT_DATA, help=f"output JSON (default {DEFAULT_DATA})")
+    scrape_cmd.add_argument(
+        "--allow-removal", action="store_true",
+        help="replace existing output even when more than 10%% of a copy's codes or rows are gone from it",
+    )
     scrape_cmd.set_defaults(handler=cmd_scrape)
 
     filters_cmd = commands.add_parser("scrape-filters", help="parse upstream's filters page into validated JSON")
     filters_cmd.add_argument(
         "source", nargs="?", default=DEFAULT_FILTERS_SOURCE, metavar="SOURCE",
-        help=f"filters.md file or URL (default {DEFAULT_FILTERS_SOURCE}; a name with 'testnet' anchors into testnet/filters)",
+        help=f"filters.md file or URL (default {DEFAULT_FILTERS_SOURCE}); which upstream page it is, main or testnet, is read from its content",
     )
     filters_cmd.add_argument("-o", "--output", default=DEFAULT_FILTERS, help=f"output JSON (default {DEFAULT_FILTERS})")
-    filters_cmd.add_argument("--page-url", help="the upstream page the anchors point into (default: from the source's name)")
+    filters_cmd.add_argument("--page-url", help="the upstream page the anchors point into (default: detected from the content)")
     filters_cmd.set_defaults(handler=cmd_scrape_filters)
 
     coverage_cmd = commands.add_parser("coverage", help="which codes, filters and messages still lack guidance")
@@ -215,4 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except ScrapeError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # a write outside a transaction: a plain scratch file, a pipe
+        print(f"error: {error.filename or 'output'}: {error.strerror or error}", file=sys.stderr)
         return 1

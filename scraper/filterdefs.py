@@ -1,7 +1,7 @@
-"""The filters page as public JSON: serialise, validate against its schema, write atomically.
+"""The filters page as public JSON: serialise and validate against its schema.
 
-The twin of ``scraper.store`` for ``data/filters.json``; it reuses that module's one
-byte-exact spelling (``dumps``) and its atomic write.
+The twin of ``scraper.store`` for ``data/filters.json``; writers spell it with
+``store.dumps`` and publish it through ``scraper.transaction``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import store
 from .parse.filters import FiltersPage
-from .store import ROOT, dumps, write_atomic
+from .store import ROOT
 
 SCHEMA_PATH = ROOT / "data" / "filters.schema.json"
 DEFAULT_PATH = ROOT / "data" / "filters.json"
@@ -29,13 +29,6 @@ def load_schema() -> dict:
 
 def validate(data: dict, origin: str) -> None:
     store.validate(data, origin, load_schema())
-
-
-def save(page: FiltersPage, path: Path) -> dict:
-    data = page_to_dict(page)
-    validate(data, str(path))
-    write_atomic(path, dumps(data))
-    return data
 
 
 def load(path: Path = DEFAULT_PATH) -> dict:

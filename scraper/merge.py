@@ -8,6 +8,7 @@ and :class:`LocaleConsistency` counts what happened.
 
 from __future__ import annotations
 
+from .guards import refuse_incomplete_copies
 from .model import (
     LOCALES,
     Catalog,
@@ -95,6 +96,9 @@ def merge(copies: list[ParsedCopy]) -> Catalog:
             )
         by_locale[copy.locale] = copy
     ordered = sorted(by_locale.values(), key=lambda c: _locale_order(c.locale))
+    # Every merge goes through here (scrape, rebuild, history): English must be there, and a
+    # copy missing most codes is a broken parse the other copy's codes would otherwise hide.
+    refuse_incomplete_copies(ordered)
     primary, others = ordered[0], ordered[1:]
 
     codes = {entry.code: _code_record(entry, primary) for entry in primary.codes}

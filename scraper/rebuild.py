@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from . import changes, fetch, filterdefs, merge, site, store, transaction
+from . import changes, fetch, filterdefs, guards, merge, site, store, transaction
 from .model import DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
 from .parse import read_source
 
@@ -26,7 +26,6 @@ MANIFEST = Path("upstream") / "manifest.json"
 DATA = Path("data") / "errors.json"
 HISTORY = Path("data") / "changes.json"
 VENDORED_NAMES = {"en": "testnet-errors.en.html", "zh-CN": "testnet-errors.zh-CN.html"}
-MAX_DROP = 0.10
 
 
 # The filters page's source (the live page is rendered HTML; its Markdown is upstream's own file).
@@ -138,24 +137,6 @@ def _parse(fetched: dict[str, fetch.Fetched]) -> list[ParsedCopy]:
     return copies
 
 
-def _guard_drop(old: dict, copies: list[ParsedCopy], allow_removal: bool) -> None:
-    """Each copy on its own: the merge keeps what one copy still lists, which would hide a drop in the other."""
-    if allow_removal:
-        return
-    for copy in copies:
-        for key, label, after in (
-            ("codes", "codes", len(copy.codes)),
-            ("engine_messages", "rejection messages", len(copy.engine_messages)),
-            ("filter_failures", "filter failures", len(copy.filter_failures)),
-        ):
-            before = sum(1 for item in old.get(key, []) if copy.locale in item["locales"])
-            if before and after < before * (1 - MAX_DROP):
-                raise ScrapeError(
-                    f"{copy.source.origin}: {label} dropped from {before} to {after} (more than {MAX_DROP:.0%}); "
-                    "if upstream really removed them, rerun with --allow-removal"
-                )
-
-
 def _entry_date(fetched: dict[str, fetch.Fetched], now: datetime) -> str:
     stamp = fetched["en"].retrieved_at
     if stamp:
@@ -192,7 +173,7 @@ def _fetch_filters(root: Path, options: Options, old_filters: dict) -> fetch.Fet
     """The filters page's Markdown; a 304 answer is served from the vendored copy."""
     entry = load_manifest(root).get("filters", {})
     validators = _trusted_validators(root, entry, old_filters.get("source", {}).get("sha256"))
-    fetched = fetch.fetch_url(options.filters_url, options.policy, validators)
+    fetched = fetch.fetch_url(options.filters_url, options.policy, validators, accept=fetch.MARKDOWN_TYPES)
     if fetched.not_modified:
         body = fetch.read_file(str(root / "upstream" / FILTERS_FILE)).body
         return fetch.Fetched(fetched.origin, body, entry.get("retrieved_at"), True, fetched.validators)
@@ -211,7 +192,8 @@ def rebuild(root: Path, options: Options = Options(), now: datetime | None = Non
 
 
 def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> Outcome:
-    from .parse.filters import read_filters_source
+    from .parse import decode_page
+    from .parse.filters import FILTERS_PAGE_URLS, filters_page_kind, read_filters_source
 
     root = txn.root
     old = store.load(root / DATA)
@@ -226,7 +208,12 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
         copies = _parse(fetched)
         new = store.catalog_to_dict(merge.merge(copies))
         store.validate(new, options.en_url)
-    filters_page = read_filters_source(filters_fetched.origin, filters_fetched.body, retrieved_at=filters_fetched.retrieved_at)
+    kind = filters_page_kind(decode_page(filters_fetched.origin, filters_fetched.body))
+    if kind != "testnet":  # by its content: a URL or a 304 says nothing about which page this is
+        raise ScrapeError(f"{filters_fetched.origin}: this is the {kind} filters page, not testnet/filters.md")
+    filters_page = read_filters_source(
+        filters_fetched.origin, filters_fetched.body, FILTERS_PAGE_URLS["testnet"], filters_fetched.retrieved_at
+    )
     new_filters = filterdefs.page_to_dict(filters_page)
     filterdefs.validate(new_filters, options.filters_url)
     filters_changed = _filters_content(new_filters) != _filters_content(old_filters)
@@ -234,7 +221,7 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
     difference = changes.diff(old, new)
     if difference.is_empty() and not filters_changed:
         return Outcome(False, "upstream unchanged: the fetched pages say what the committed data says")
-    _guard_drop(old, copies, options.allow_removal)
+    guards.refuse_drop(old, copies, options.allow_removal)
 
     history = load_history(root)
     if not difference.is_empty():

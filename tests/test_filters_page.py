@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,15 @@ import pytest
 from conftest import ROOT
 from scraper import filterdefs
 from scraper.model import ScrapeError
-from scraper.parse.filters import read_filters_source, toc_entries, toc_filter_names
+from scraper.parse.filters import (
+    DEFAULT_FILTERS_PAGE,
+    DOCTOC_CREDIT,
+    FILTERS_PAGE_URLS,
+    filters_page_kind,
+    read_filters_source,
+    toc_entries,
+    toc_filter_names,
+)
 
 MAIN = ROOT / "upstream" / "filters.md"
 TESTNET = ROOT / "upstream" / "testnet_filters.md"
@@ -147,3 +156,51 @@ def test_bad_input_fails_in_one_line_and_leaves_the_output_untouched(tmp_path, c
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and str(source) in lines[0] and expected in lines[0], result.stderr
     assert out.read_text(encoding="utf-8") == '{"sentinel": true}\n'
+
+
+# --- which page a copy is: read from its content, never from its name -----------------------
+
+
+@pytest.mark.parametrize("path, kind", [(MAIN, "main"), (TESTNET, "testnet")], ids=["main", "testnet"])
+def test_the_page_is_recognised_by_its_content_under_a_neutral_name(tmp_path, path, kind):
+    neutral = tmp_path / "page.md"
+    neutral.write_bytes(path.read_bytes())
+    page = read_filters_source(str(neutral), neutral.read_bytes())
+    assert page.page_url == FILTERS_PAGE_URLS[kind]
+    assert page.filters[3].anchor == f"{FILTERS_PAGE_URLS[kind]}#lot_size"
+
+
+def test_a_name_saying_testnet_does_not_make_the_main_page_testnet(tmp_path):
+    misnamed = tmp_path / "testnet_filters.md"
+    misnamed.write_bytes(MAIN.read_bytes())
+    assert read_filters_source(str(misnamed), misnamed.read_bytes()).page_url == FILTERS_PAGE_URLS["main"]
+
+
+def test_the_signals_in_order_links_then_doctoc_then_the_default():
+    testnet = TESTNET.read_text(encoding="utf-8")
+    main = MAIN.read_text(encoding="utf-8")
+    # the testnet copy's relative links climb out of testnet/; the main copy's descend into faqs/
+    assert filters_page_kind(testnet) == "testnet" and filters_page_kind(main) == "main"
+    without_links = re.sub(r"\]\((?:\.\./|\./)?faqs/[^)]*\)", "](https://example.com/faq)", main)
+    assert filters_page_kind(without_links) == "main"  # doctoc's credit line: only the main copy has it
+    without_either = without_links.replace(DOCTOC_CREDIT, "")
+    assert filters_page_kind(without_either) == DEFAULT_FILTERS_PAGE == "testnet"
+
+
+def test_an_explicit_page_url_still_wins(tmp_path):
+    neutral = tmp_path / "page.md"
+    neutral.write_bytes(TESTNET.read_bytes())
+    result = run("scrape-filters", str(neutral), "--page-url", FILTERS_PAGE_URLS["main"], "-o", str(tmp_path / "f.json"))
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
+    assert data["page_url"] == FILTERS_PAGE_URLS["main"]
+
+
+def test_the_testnet_copy_under_a_neutral_name_scrapes_to_the_committed_data(tmp_path):
+    neutral = tmp_path / "page.md"
+    neutral.write_bytes(TESTNET.read_bytes())
+    out = tmp_path / "filters.json"
+    assert run("scrape-filters", str(neutral), "-o", str(out)).returncode == 0
+    scraped = json.loads(out.read_text(encoding="utf-8"))
+    committed = json.loads((ROOT / "data" / "filters.json").read_text(encoding="utf-8"))
+    assert {k: v for k, v in scraped.items() if k != "source"} == {k: v for k, v in committed.items() if k != "source"}

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from scraper import merge, store
 from scraper.model import ScrapeError
 from scraper.parse import read_source
+from scraper.parse.html import MAX_NESTING
 
 from conftest import HISTORY, HTML, SEED
 
@@ -28,6 +29,9 @@ FIXTURES = {
     "markdown": (HISTORY / "testnet_errors" / "2026-03-09_f88f5cc.md").read_bytes(),
     "markdown-cn": (HISTORY / "errors_CN" / "2023-12-08_128b94b.md").read_bytes(),
 }
+# A zh-CN copy is never merged alone (scraper.guards): a mutated one is merged beside the
+# unmutated English copy of the same version.
+ENGLISH_BESIDE = {"html-zh": (HTML / "testnet-errors.f88f5cc.en.html").read_bytes()}
 TRIED = {"inputs": 0}
 
 
@@ -68,12 +72,15 @@ def mutate(data: bytes, kind: str, rng: random.Random) -> bytes:
 KINDS = ["truncate", "delete", "duplicate", "random-bytes", "invalid-utf8", "delete-tag", "duplicate-tag", "shuffle-sections", "nest"]
 
 
-def check(origin: str, body: bytes) -> None:
+def check(origin: str, body: bytes, english: bytes | None = None) -> None:
     """The property: valid data, or ScrapeError naming the source in one line; within the time bound."""
     TRIED["inputs"] += 1
     started = time.monotonic()
     try:
-        data = store.catalog_to_dict(merge.merge(read_source(origin, body)))
+        copies = read_source(origin, body)
+        if english is not None:
+            copies += read_source(f"{origin}-en", english)
+        data = store.catalog_to_dict(merge.merge(copies))
         store.validate(data, origin)
         assert data["codes"]
     except ScrapeError as error:
@@ -89,7 +96,7 @@ def test_mutated_fixtures(fixture, kinds, seed):
     body = FIXTURES[fixture]
     for kind in kinds:
         body = mutate(body, kind, rng)
-    check(f"fuzz-{fixture}-{'-'.join(kinds)}", body)
+    check(f"fuzz-{fixture}-{'-'.join(kinds)}", body, ENGLISH_BESIDE.get(fixture))
 
 
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 40)
@@ -111,6 +118,35 @@ def test_huge_input_of_50_megabytes(fixture):
 def test_deeply_nested_tags():
     html = b"<!doctype html><html><body><article><h1>x</h1>" + b"<div>" * 100_000 + b"<h3 id='a'>-1000 UNKNOWN</h3>" + b"</div>" * 100_000 + b"</article></body></html>"
     check("deep", html)
+
+
+def test_nesting_past_the_limit_is_refused_before_html5lib_parses_it():
+    """html5lib spends time in proportion to the open elements on every tag: 50 000 nested
+    <div>s took 8 minutes.  They are refused by a count of the tags, at once."""
+    page = FIXTURES["html"]
+    at = page.index(b"<h3")
+    for depth in (MAX_NESTING + 1, 50_000):
+        started = time.monotonic()
+        with pytest.raises(ScrapeError, match=rf"^deep: HTML nested more than {MAX_NESTING} levels deep"):
+            read_source("deep", page[:at] + b"<div>" * depth + page[at:])
+        assert time.monotonic() - started < 2.0
+
+
+def test_nesting_deep_too_often_is_refused_before_html5lib_parses_it():
+    """A megabyte of <div>s nested 240 deep (each nest within the depth limit) took html5lib 7 seconds."""
+    page = FIXTURES["html"]
+    at = page.index(b"<h3")
+    started = time.monotonic()
+    with pytest.raises(ScrapeError, match=r"^often: HTML nested deep too often .* pass 4,000,000\): not a documentation page$"):
+        read_source("often", page[:at] + (b"<div>" * 240 + b"</div>" * 240) * 400 + page[at:])
+    assert time.monotonic() - started < 2.0
+
+
+def test_nesting_within_the_limit_parses():
+    page = FIXTURES["html"]
+    start, end = page.index(b"<h3"), page.index(b"</article>")
+    [copy] = read_source("nested", page[:start] + b"<div>" * 200 + page[start:end] + b"</div>" * 200 + page[end:])
+    assert len(copy.codes) == 105
 
 
 def test_report_inputs_tried():

@@ -14,13 +14,16 @@ import pytest
 
 from scraper import merge, store
 from scraper.parse import read_source
+from scraper.parse.blocks import MAX_TEXT_CHARS
 
 from conftest import HTML
 from sitebuild import build_site, serve
 
 pytestmark = pytest.mark.browser
 
-LONG = "A" * 100_000 + " end of a 100 kB message."
+# The longest message the scraper accepts (a 100 kB one is refused: test_cli_scrape.py).
+LONG_END = " end of the longest message allowed."
+LONG = "A" * (MAX_TEXT_CHARS - len(LONG_END)) + LONG_END
 # (code whose first message is replaced, the HTML put in its place, the message as the API
 # would send it, the text the page must show).  A link with a scheme other than http(s)
 # is not made a link: its Markdown source shows instead.
@@ -62,6 +65,7 @@ def test_scraped_texts_are_literal(hostile_site):
     plain = {c["code"]: c["messages"][0]["plain"] for c in data["codes"] if c["messages"]}
     for code, _, expected, _ in CORPUS:
         assert " ".join(plain[code].split()) == " ".join(expected.split()), code
+    assert len(next(c for c in data["codes"] if c["code"] == -1015)["messages"][0]["text"]) == MAX_TEXT_CHARS
     assert any(c["name"] == "UNSUPPORTED<svg onload=alert(6)>" for c in data["codes"])
 
 

@@ -22,6 +22,7 @@ from upstream_server import Route, UpstreamServer, closed_port_url
 EN_PATH, ZH_PATH = "/docs/binance-spot-api-docs/testnet/errors", "/docs/zh-CN/binance-spot-api-docs/testnet/errors"
 FILTERS_PATH = "/binance/binance-spot-api-docs/master/testnet/filters.md"
 FILTERS_MD = (ROOT / "upstream" / "testnet_filters.md").read_bytes()
+MARKDOWN = "text/plain; charset=utf-8"  # what raw.githubusercontent.com sends for filters.md
 FAST = ["--timeout", "0.5", "--attempts", "2", "--backoff", "0.01"]
 
 
@@ -29,17 +30,21 @@ def fixture(version: str, locale: str) -> bytes:
     return (HTML / f"testnet-errors.{version}.{locale}.html").read_bytes()
 
 
-@pytest.fixture()
-def workspace(tmp_path):
+def make_workspace(root: Path) -> Path:
     """What a rebuild reads and writes, copied; docs/ and site/ stand in as marked trees."""
     for name in ("data", "upstream"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copyfile(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    shutil.copytree(ROOT / "templates" / "overrides", tmp_path / "templates" / "overrides")
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copyfile(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "templates" / "overrides", root / "templates" / "overrides")
     for name in ("docs", "site"):
-        (tmp_path / name).mkdir()
-        (tmp_path / name / "marker.txt").write_text(f"previous {name}\n", encoding="utf-8")
-    return tmp_path
+        (root / name).mkdir()
+        (root / name / "marker.txt").write_text(f"previous {name}\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture()
+def workspace(tmp_path):
+    return make_workspace(tmp_path)
 
 
 def page_text(path: Path) -> str:
@@ -73,7 +78,7 @@ def upstream():
 def serve_version(server: UpstreamServer, version: str) -> None:
     server.routes[EN_PATH] = Route(fixture(version, "en"))
     server.routes[ZH_PATH] = Route(fixture(version, "zh-CN"))
-    server.routes.setdefault(FILTERS_PATH, Route(FILTERS_MD))
+    server.routes.setdefault(FILTERS_PATH, Route(FILTERS_MD, content_type=MARKDOWN))
 
 
 # --- failures: one line, non-zero exit, nothing touched -----------------------------------
@@ -81,10 +86,14 @@ def serve_version(server: UpstreamServer, version: str) -> None:
 d6ab31a_en = fixture("d6ab31a", "en").decode("utf-8")
 
 
-def _without_half_the_codes(html: str) -> str:
+def _without_codes(html: str, count: int) -> str:
     headings = [m.start() for m in re.finditer(r'<h3 class="anchor[^"]*" id="-1', html)]
-    cut_from, cut_to = headings[10], headings[70]
+    cut_from, cut_to = headings[10], headings[10 + count]
     return html[:cut_from] + html[cut_to:]
+
+
+def _without_half_the_codes(html: str) -> str:
+    return _without_codes(html, 60)
 
 
 FAILURES = {
@@ -94,7 +103,8 @@ FAILURES = {
     "truncated body": (Route(fixture("d6ab31a", "en"), truncate_to=20000), "truncated"),
     "timeout": (Route(fixture("d6ab31a", "en"), delay=2.0), "timed out"),
     "login wall": (Route(b"<!doctype html><html><body><h1>Log in</h1><form></form></body></html>"), "no recognizable error-code headings"),
-    "drop of codes": (Route(_without_half_the_codes(d6ab31a_en).encode("utf-8")), "--allow-removal"),
+    "drop of codes": (Route(_without_codes(d6ab31a_en, 30).encode("utf-8")), "--allow-removal"),
+    "copy lacking most codes": (Route(_without_half_the_codes(d6ab31a_en).encode("utf-8")), "lacks 61 of the 106"),
     "schema violation": (
         Route(d6ab31a_en.replace('content="https://developers.binance.com/docs/binance-spot-api-docs/testnet/errors"', 'content="javascript:alert(1)"').encode("utf-8")),
         "schema violation",
@@ -223,7 +233,7 @@ def test_deliberate_removal_passes_with_the_flag(workspace, upstream):
 def test_filters_page_is_a_second_upstream_source(workspace, upstream):
     serve_version(upstream, "d6ab31a")  # the error page as committed
     changed = FILTERS_MD.replace(b"`stepSize` defines the intervals", b"`stepSize` defines the steps", 1)
-    upstream.routes[FILTERS_PATH] = Route(changed)
+    upstream.routes[FILTERS_PATH] = Route(changed, content_type=MARKDOWN)
     result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "filters page changed (20 filters)"
@@ -241,3 +251,39 @@ def test_broken_filters_page_changes_nothing(workspace, upstream):
     result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
     assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert tree_hashes(workspace) == before
+
+
+def test_the_production_filters_page_is_refused_by_its_content(workspace, upstream):
+    """The URL says testnet; the content (links into ./faqs/, the DocToc line) says production."""
+    serve_version(upstream, "f88f5cc")
+    upstream.routes[FILTERS_PATH] = Route((ROOT / "upstream" / "filters.md").read_bytes(), content_type=MARKDOWN)
+    before = tree_hashes(workspace)
+    result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "main filters page, not testnet/filters.md" in line
+    assert tree_hashes(workspace) == before
+
+
+def test_a_304_is_trusted_only_while_the_tree_matches_the_validators(workspace, upstream):
+    """Data put back by hand behind a newer manifest: the fetch goes out unconditional and the change is found again."""
+    serve_version(upstream, "f88f5cc")
+    assert run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH)).returncode == 0
+    shutil.copyfile(ROOT / "data" / "errors.json", workspace / "data" / "errors.json")  # the old data, new manifest
+    sent = len(upstream.requests)
+    again = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("+1 code (-2043 NO_REFERENCE_PRICE)")
+    page_requests = [r for r in upstream.requests[sent:] if r["path"] in (EN_PATH, ZH_PATH)]
+    assert page_requests and not any("If-None-Match" in r["headers"] for r in page_requests)
+
+
+def test_a_stray_div_after_the_first_list_loses_no_code(workspace, upstream):
+    """Parsed as a browser parses it (html5lib): the stray tag moves nothing, and all 106 codes arrive."""
+    serve_version(upstream, "f88f5cc")
+    stray = fixture("f88f5cc", "en").decode("utf-8").replace("</ul>", "</ul><div>", 1)
+    upstream.routes[EN_PATH] = Route(stray.encode("utf-8"))
+    result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
+    assert result.returncode == 0, result.stderr
+    data = json.loads((workspace / "data" / "errors.json").read_text(encoding="utf-8"))
+    assert sum(1 for c in data["codes"] if "en" in c["locales"]) == 106

@@ -53,8 +53,27 @@ class Table:
 
 Block = Heading | Item | Anchor | Table
 
-# "-1013 INVALID_MESSAGE", "-2021 Order cancel-replace partially failed", "  ### -1152 …"
-CODE_HEADING_RE = re.compile(r"^(-?\d{3,5})\s+(\S.*?)\s*$")
+
+@dataclass(frozen=True)
+class HeadingCount:
+    """How many code headings the raw source holds, counted by a plain pattern, not by the reader.
+
+    A stray or unclosed tag, or an unclosed code fence, makes a parser swallow the rest of
+    the page; comparing with this count is what stops that from losing codes silently.
+    """
+
+    count: int
+    where: str  # "markup", "Markdown source", …
+    suspect: str  # what hides headings in that form: "a stray or unclosed tag"
+
+# "-1013 INVALID_MESSAGE", "-2021 Order cancel-replace partially failed", "  ### -1152 …".
+# Every code upstream ever used is negative with four digits; three to five digits leave
+# room for new ranges and for the 100x synthetic page (-10000 … -20299).
+CODE_HEADING_RE = re.compile(r"^(-[1-9]\d{2,4})\s+(\S.*?)\s*$")
+# A heading that starts with a number as a whole word looks like a code to a reader, whether
+# or not the number is one ("-100000 X", "0 X", "1013 X", "-0 X", "−1013 X" with a minus
+# sign): such a heading is never skipped silently.
+CODE_LIKE_RE = re.compile(r"^[-+\u2212\u2013]?\d+(?=\s|$)")
 # A heading that starts like a code but whose number is not one: "-1O13 FOO", "-10x3 BAR".
 # Sections such as "-9xxx Filter failures" are level 2 and never codes.
 NOT_A_NUMBER_RE = re.compile(r"^(-[0-9]*[A-Za-z][0-9A-Za-z]*|-\d+[.,]\d+)\s+\S")
@@ -128,8 +147,10 @@ def _fragment_of(href: str) -> str | None:
     return None
 
 
-def interpret(blocks: list[Block], *, locale: str, page_url: str, source: SourceInfo) -> ParsedCopy:
-    """Turn one copy's blocks into codes, sections and table rows."""
+def interpret(
+    blocks: list[Block], *, locale: str, page_url: str, source: SourceInfo, expected: HeadingCount
+) -> ParsedCopy:
+    """Turn one copy's blocks into codes, sections and table rows; ``expected`` is the raw source's count of code headings."""
     origin = source.origin
     title = ""
     sections: list[Section] = []
@@ -156,9 +177,7 @@ def interpret(blocks: list[Block], *, locale: str, page_url: str, source: Source
                 title = title or text
                 current = None
                 continue
-            if block.level >= 3 and NOT_A_NUMBER_RE.match(text):
-                raise ScrapeError(f"{origin}: non-numeric code in heading {text!r}")
-            match = CODE_HEADING_RE.match(text) if block.level >= 3 else None
+            match = _code_heading(text, origin) if block.level >= 3 else None
             if match:
                 code, name = int(match.group(1)), match.group(2)
                 if section is None:
@@ -188,6 +207,7 @@ def interpret(blocks: list[Block], *, locale: str, page_url: str, source: Source
         if isinstance(block, Table):
             tables.append((section, list(section_aliases), block))
 
+    _refuse_hidden_headings(len(codes), expected, origin)
     if not codes:
         raise ScrapeError(f"{origin}: no recognizable error-code headings (wrong page, redesign or login wall?)")
 
@@ -237,7 +257,7 @@ def interpret(blocks: list[Block], *, locale: str, page_url: str, source: Source
                         )
                     )
 
-    return ParsedCopy(
+    copy = ParsedCopy(
         locale=locale,
         title=title,
         page_url=page_url,
@@ -246,6 +266,24 @@ def interpret(blocks: list[Block], *, locale: str, page_url: str, source: Source
         codes=sorted(codes.values(), key=lambda c: (abs(c.code), c.code)),
         engine_messages=engine_messages,
         filter_failures=filter_failures,
+    )
+    refuse_oversized_text(copy)
+    return copy
+
+
+def _code_heading(text: str, origin: str) -> re.Match | None:
+    """A level-3+ heading as (code, name), None for a heading that is no code; an error for one that looks like a code but is not."""
+    if NOT_A_NUMBER_RE.match(text):
+        raise ScrapeError(f"{origin}: non-numeric code in heading {text!r}")
+    match = CODE_HEADING_RE.match(text)
+    if match or not CODE_LIKE_RE.match(text):
+        return match
+    number = CODE_LIKE_RE.match(text).group()
+    if text == number:
+        raise ScrapeError(f"{origin}: code heading {text!r} has no name")
+    raise ScrapeError(
+        f"{origin}: heading {_preview(text)!r} starts with {number}, which is not an error code "
+        "(a minus sign and 3 to 5 digits, no leading zero)"
     )
 
 
@@ -290,3 +328,69 @@ def _table_references(
         for index, fragment in zip(unlinked, dangling):
             named[index].add(fragment)
     return [sorted(codes) for codes in referenced], named
+
+
+# --- checks: what an error page can hold, and that nothing was hidden from the reader ----
+#
+# Measured over every fixture (110 upstream versions 2019-2026, the HTML builds, the text
+# snapshot): the longest message is 213 characters (-1013's, 2024-11-27), the longest table
+# cell 365 (the OCO price-relationship description), the longest code name 46 (a zh-CN
+# name), and one copy holds at most 17 kB of text (2026-03-09).  Text beyond these limits
+# is not an error message: each page of the site repeats it, so a page of 100 kB messages
+# published a 169 MB site.
+MAX_TEXT_CHARS = 4096  # one message, table cell or section title: 11x the longest real one
+MAX_NAME_CHARS = 256  # one code name: 5x the longest real one
+# All the text of one copy: 230x the largest real copy.  The 100x synthetic page (10 302
+# codes, tests/test_scale.py) holds 1.0 M characters, and 100x the largest real copy 1.7 M.
+MAX_COPY_TEXT_CHARS = 4_000_000
+
+
+def _preview(text: str, length: int = 40) -> str:
+    return text if len(text) <= length else text[:length] + "…"
+
+
+def _texts_of(copy: ParsedCopy):
+    """Every text of a copy as (what it is, the text, its limit)."""
+    for section in copy.sections:
+        yield f"section title {_preview(section.title)!r}", section.title, MAX_TEXT_CHARS
+    for entry in copy.codes:
+        yield f"code {entry.code}'s name", entry.name, MAX_NAME_CHARS
+        for message in entry.messages:
+            yield f"code {entry.code}'s message", message, MAX_TEXT_CHARS
+    for row in [*copy.engine_messages, *copy.filter_failures]:
+        yield f"table row {_preview(row.text)!r}", row.text, MAX_TEXT_CHARS
+        yield f"the description of table row {_preview(row.text)!r}", row.description, MAX_TEXT_CHARS
+
+
+def refuse_oversized_text(copy: ParsedCopy) -> None:
+    """One text or the whole copy larger than an error page holds: a wrong page or an attack, refused by name."""
+    total = 0
+    for what, text, limit in _texts_of(copy):
+        if len(text) > limit:
+            raise ScrapeError(
+                f"{copy.source.origin}: {what} is {len(text):,} characters (limit {limit:,}): not an error page's text"
+            )
+        total += len(text)
+    if total > MAX_COPY_TEXT_CHARS:
+        raise ScrapeError(
+            f"{copy.source.origin}: the {copy.locale} copy holds {total:,} characters of text "
+            f"(limit {MAX_COPY_TEXT_CHARS:,}): not an error page"
+        )
+
+
+def code_like_numbers(headings: list[str]) -> set[str]:
+    """The distinct numbers that code-like headings open with ('-1000' twice is one code:
+    upstream has repeated some headings); a minus sign and an en dash count as '-'."""
+    numbers = set()
+    for heading in headings:
+        match = CODE_LIKE_RE.match(heading.strip())
+        if match:
+            numbers.add(match.group().replace("\u2212", "-").replace("\u2013", "-").lstrip("+"))
+    return numbers
+
+
+def _refuse_hidden_headings(parsed: int, expected: HeadingCount, origin: str) -> None:
+    """The codes headed in the parse against the raw count: any difference means the reader did not see the page the source holds."""
+    if parsed != expected.count:
+        hint = f" ({expected.suspect} hides some?)" if parsed < expected.count else ""
+        raise ScrapeError(f"{origin}: {expected.count} code headings in the {expected.where} but {parsed} parsed{hint}")

@@ -25,6 +25,15 @@ FILTERS_PAGE_URLS = {
     "testnet": f"{UPSTREAM_SITE}/docs/binance-spot-api-docs/testnet/filters",
 }
 KINDS = ("symbol", "exchange", "asset")
+# The page this project follows (rebuild fetches testnet/filters.md): a copy whose content
+# says neither main nor testnet is read as that one.
+DEFAULT_FILTERS_PAGE = "testnet"
+# Relative links to a sub-folder, by direction: "](../faqs/…" climbs out of testnet/;
+# "](./faqs/…" and "](faqs/…" descend from the docs' root.  URLs ("https:") and
+# site-absolute paths ("/docs/…") are neither.
+CLIMBING_LINK_RE = re.compile(r"\]\(\.\./")
+DESCENDING_LINK_RE = re.compile(r"\]\((?:\./)?[\w-]+/")
+DOCTOC_CREDIT = "generated with [DocToc]"
 
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
@@ -99,9 +108,28 @@ class _Code:
     label: str | None  # the endpoint named by the "**/x format:**" line before it
 
 
-def page_url_for(origin: str) -> str:
-    """The testnet copy lives at testnet/filters; a source named so is read as that page."""
-    return FILTERS_PAGE_URLS["testnet" if "testnet" in origin.lower() else "main"]
+def filters_page_kind(text: str) -> str:
+    """Which copy of the filters page this is, "main" or "testnet", read from its content.
+
+    A file name or URL says nothing reliable (a copy saved as ``filters.md`` or fetched
+    from a mirror), so the page's own relative links decide: the testnet copy lives one
+    folder deeper upstream and reaches the FAQ as ``../faqs/…``, the main copy as
+    ``./faqs/…`` or ``faqs/…``; the larger count wins.  On a tie (no such links at all),
+    doctoc's credit line, which only the main copy carries, says main.  A page with
+    neither signal is read as DEFAULT_FILTERS_PAGE.
+    """
+    climbing = len(CLIMBING_LINK_RE.findall(text))
+    descending = len(DESCENDING_LINK_RE.findall(text))
+    if climbing != descending:
+        return "testnet" if climbing > descending else "main"
+    if DOCTOC_CREDIT in text:
+        return "main"
+    return DEFAULT_FILTERS_PAGE
+
+
+def page_url_for(text: str) -> str:
+    """The upstream URL a copy's anchors point into, from its content (:func:`filters_page_kind`)."""
+    return FILTERS_PAGE_URLS[filters_page_kind(text)]
 
 
 def toc_entries(text: str) -> list[tuple[int, str, str]]:
@@ -308,7 +336,7 @@ def _kind_of(section_title: str, origin: str) -> str:
 
 
 def read_filters(text: str, source: SourceInfo, page_url: str | None = None) -> FiltersPage:
-    page_url = page_url or page_url_for(source.origin)
+    page_url = page_url or page_url_for(text)
     lines = _strip_toc(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     title, intro_lines = "", []
     kind: str | None = None

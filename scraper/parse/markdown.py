@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..model import DEFAULT_PAGE_URLS, ParsedCopy, SourceInfo
-from .blocks import Anchor, Block, Heading, Item, Table, interpret
+from .blocks import Anchor, Block, Heading, HeadingCount, Item, Table, code_like_numbers, interpret
 
 HEADING_RE = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 # The text snapshot ends each heading with its hash-link: '[](/docs/…#-1000-unknown "Direct link to …")'
@@ -23,6 +23,9 @@ TABLE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
 BR_RE = re.compile(r"</?br\s*/?>", re.I)
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+# What a level-3+ heading line opens with, read without the tokenizer (fences included):
+# the independent count of code headings that an unclosed fence cannot hide.
+RAW_HEADING_OPENING_RE = re.compile(r"^ {0,3}#{3,6}[ \t]+(.{0,32})", re.M)
 
 
 def split_cells(line: str) -> list[str]:
@@ -118,6 +121,11 @@ def tokenize(text: str, *, table_continuation: bool = False) -> list[Block]:
     return blocks
 
 
+def count_code_headings(text: str, where: str) -> HeadingCount:
+    """Code headings in Markdown, counted line by line: distinct numbers that '###'…'######' lines open with."""
+    return HeadingCount(len(code_like_numbers(RAW_HEADING_OPENING_RE.findall(text))), where, "an unclosed code fence")
+
+
 def detect_locale(blocks: list[Block]) -> str:
     title = next((b.text for b in blocks if isinstance(b, Heading) and b.level == 1), "")
     return "zh-CN" if CJK_RE.search(title) else "en"
@@ -126,4 +134,5 @@ def detect_locale(blocks: list[Block]) -> str:
 def read_markdown(text: str, source: SourceInfo) -> list[ParsedCopy]:
     blocks = tokenize(text)
     locale = detect_locale(blocks)
-    return [interpret(blocks, locale=locale, page_url=DEFAULT_PAGE_URLS[locale], source=source)]
+    expected = count_code_headings(text, "Markdown source")
+    return [interpret(blocks, locale=locale, page_url=DEFAULT_PAGE_URLS[locale], source=source, expected=expected)]

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from ..model import DEFAULT_PAGE_URLS, UPSTREAM_SITE, ParsedCopy, SourceInfo
 from .blocks import interpret
-from .markdown import tokenize
+from .markdown import count_code_headings, tokenize
 
 FRONT_MATTER_RE = re.compile(r"\A\ufeff?---\n(.*?)\n---\n", re.S)
 COPY_SEPARATOR_RE = re.compile(r"^---[ \t]*\n(?=(?:[ \t]*\n)*# )", re.M)
@@ -56,5 +56,6 @@ def read_text(text: str, source: SourceInfo) -> list[ParsedCopy]:
             continue
         locale, page_url = _copy_locale_and_url(part)
         blocks = tokenize(part, table_continuation=True)
-        copies.append(interpret(blocks, locale=locale, page_url=page_url, source=source))
+        expected = count_code_headings(part, f"{locale} copy of the text snapshot")
+        copies.append(interpret(blocks, locale=locale, page_url=page_url, source=source, expected=expected))
     return copies
