@@ -45,7 +45,9 @@ def source_date_epoch(data: dict) -> int:
 def mkdocs_build(config: Path, site_dir: Path, epoch: int = 0) -> None:
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "-d", str(site_dir)]
     env = os.environ | QUIET_ENV | {"SOURCE_DATE_EPOCH": str(epoch)}
-    result = subprocess.run(command, cwd=config.parent, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        command, cwd=config.parent, env=env, capture_output=True, text=True, preexec_fn=transaction.die_with_parent
+    )
     if result.returncode != 0:
         problems = [line for line in result.stderr.splitlines() if "WARNING" in line or "ERROR" in line]
         raise ScrapeError(f"mkdocs build: {problems[0] if problems else result.stderr.strip()[-300:]}")

@@ -41,6 +41,7 @@ STATE_DIR = ".transaction"
 LOCK_FILE = "lock"
 JOURNAL_FILE = "journal.json"
 WORK_DIR = "work"
+TRASH_PREFIX = "trash-"
 # Scratch names earlier versions of the pipeline left behind when killed.
 LEGACY_LEFTOVERS = (".docs.staging", ".site.staging", ".docs.previous", ".site.previous", ".rebuild-*")
 
@@ -74,6 +75,18 @@ def exchange(a: Path, b: Path) -> None:
     if libc.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) != 0:
         code = ctypes.get_errno()
         raise OSError(code, os.strerror(code), str(b))
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """For a child process (``preexec_fn``): SIGKILL it when its parent dies.
+
+    A killed command's build would otherwise go on writing into the scratch folder the
+    next command is clearing.
+    """
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def fsync_dir(path: Path) -> None:
@@ -219,12 +232,22 @@ def recover(root: Path) -> bool:
     if changes is not None:
         _roll_forward(root, changes)
     checkpoint("clean scratch")
-    for leftover in [state_dir / WORK_DIR, state_dir / (JOURNAL_FILE + ".tmp")]:
-        remove(leftover)
+    _clear_scratch(state_dir)
     for pattern in LEGACY_LEFTOVERS:
         for path in root.glob(pattern):
             remove(path)
     return changes is not None
+
+
+def _clear_scratch(state_dir: Path) -> None:
+    """Move the scratch folder aside before deleting it, so the next one starts empty even
+    if a straggler of a killed command still writes into the old one."""
+    (state_dir / (JOURNAL_FILE + ".tmp")).unlink(missing_ok=True)
+    work = state_dir / WORK_DIR
+    if work.exists():
+        os.rename(work, state_dir / f"{TRASH_PREFIX}{os.getpid()}-{time.monotonic_ns()}")
+    for trash in state_dir.glob(TRASH_PREFIX + "*"):
+        shutil.rmtree(trash, ignore_errors=True)  # what a straggler keeps writing goes next time
 
 
 # --- the lock -----------------------------------------------------------------------------
@@ -267,7 +290,7 @@ def _holding(root: Path, fd: int, command: str) -> Iterator[Transaction]:
     finally:
         with contextlib.suppress(OSError):
             if not transaction.journal_path.exists():  # else the next command rolls it forward
-                remove(transaction.work)
+                _clear_scratch(transaction.state_dir)
 
 
 def _describe(error: OSError, transaction: Transaction) -> str:

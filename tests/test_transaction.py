@@ -25,7 +25,7 @@ from scraper import transaction
 from scraper.model import ScrapeError
 
 from conftest import ROOT
-from test_rebuild import EN_PATH, FAST, FILTERS_PATH, ZH_PATH, serve_version
+from test_rebuild import EN_PATH, FAST, FILTERS_PATH, ZH_PATH, make_workspace, serve_version
 from upstream_server import UpstreamServer
 
 NEW_VERSION = "f88f5cc"  # adds -2043 to what the committed data holds
@@ -80,15 +80,7 @@ def rebuild(root: Path, upstream: UpstreamServer, env: dict[str, str] | None = N
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory, upstream):
     """The old tree, the tree one uninterrupted rebuild gives, and that run's checkpoints."""
-    template = tmp_path_factory.mktemp("template") / "tree"
-    template.mkdir()
-    for name in ("data", "upstream"):
-        shutil.copytree(ROOT / name, template / name)
-    shutil.copyfile(ROOT / "mkdocs.yml", template / "mkdocs.yml")
-    shutil.copytree(ROOT / "templates" / "overrides", template / "templates" / "overrides")
-    for name in ("docs", "site"):
-        (template / name).mkdir()
-        (template / name / "marker.txt").write_text(f"previous {name}\n", encoding="utf-8")
+    template = make_workspace(tmp_path_factory.mktemp("template"))
     # the template holds the lock file a first command leaves, so old and new trees compare whole
     with transaction.exclusive(template, "test"):
         pass
@@ -122,14 +114,18 @@ def test_checkpoints_cover_every_publishing_step(reference):
     assert not any(name.startswith((".transaction/work", ".transaction/journal")) for name in reference["new"])
 
 
-def _kill_and_recover(reference, upstream, base: Path, kill: dict[str, str] | float) -> str:
+def _kill_and_recover(reference, upstream, base: Path, kill: dict[str, str] | float | str) -> str:
     tree = fresh_workspace(base / "tree", reference["template"])
     if isinstance(kill, dict):
         killed = rebuild(tree, upstream, kill)
         returncode = killed.returncode
-    else:  # an instant: an outside kill -9 after `kill` seconds
+    else:  # an instant: an outside kill -9 after `kill` seconds, or once MkDocs writes the new site
         process = subprocess.Popen(command(tree, upstream), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(kill)
+        if kill == "building":
+            while not (tree / transaction.STATE_DIR / transaction.WORK_DIR / "site").exists() and process.poll() is None:
+                time.sleep(0.01)
+        else:
+            time.sleep(kill)
         process.send_signal(signal.SIGKILL)
         returncode = process.wait()
     after_kill = snapshot(tree)
@@ -153,8 +149,9 @@ def test_kill_at_every_checkpoint_then_rebuild_converges(reference, upstream, tm
 
 
 def test_kill_at_instants_then_rebuild_converges(reference, upstream, tmp_path):
-    """Outside kills while fetching, parsing, building and publishing."""
-    instants = [0.2, 1.0, 2.5, 4.0]
+    """Outside kills while fetching, parsing, building and publishing; MkDocs, the killed run's
+    child, must not write on into the scratch folder the next run clears."""
+    instants = [0.2, "building", 2.5, 4.0]
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(lambda t: _kill_and_recover(reference, upstream, tmp_path / f"at-{t}", t), instants))
 
@@ -311,3 +308,19 @@ def test_a_damaged_journal_is_named_not_guessed(tmp_path):
         with transaction.exclusive(tmp_path, "test"):
             pass
     assert (tmp_path / transaction.STATE_DIR / transaction.JOURNAL_FILE).exists()
+
+
+def test_any_writing_command_first_completes_an_interrupted_rebuild(reference, upstream, tmp_path):
+    """`make site` after a rebuild killed mid-publish: the data it builds from is the whole new data."""
+    from scraper import site
+
+    tree = fresh_workspace(tmp_path / "tree", reference["template"])
+    kill_at = reference["checkpoints"].index("publish data/errors.json") + 1
+    assert rebuild(tree, upstream, {transaction.KILL_AT_ENV: str(kill_at)}).returncode == -signal.SIGKILL
+    assert (tree / transaction.STATE_DIR / transaction.JOURNAL_FILE).exists()
+    site.build(tree / "data" / "errors.json", tree)
+    after = snapshot(tree)
+    for top in ("data", "upstream"):
+        assert part(after, top) == part(reference["new"], top)
+    assert (tree / "site" / "codes" / "-2043" / "index.html").is_file()
+    assert not (tree / transaction.STATE_DIR / transaction.JOURNAL_FILE).exists()
