@@ -16,6 +16,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from . import evaluate, render, site, store
+from .inputs import Inputs
 from .parse import read_source
 from .store import ROOT
 
@@ -61,12 +62,10 @@ def run(repeat: int) -> list[tuple[str, str]]:
     scrape = median_seconds(scrape_html_copies, repeat * 5)
     results.append(("scrape both HTML copies (median)", f"{scrape * 1000:.1f} ms (target < 100 ms)"))
 
-    data = store.load(ROOT / "data" / "errors.json")
+    inputs = Inputs.load(ROOT / "data")
     with tempfile.TemporaryDirectory() as tmp:
         work = site.prepare_workdir(Path(tmp))
-        data_path = work / "errors.json"
-        data_path.write_text(store.dumps(data), encoding="utf-8")
-        render_time = median_seconds(lambda: render.render(data_path, work / "docs"), repeat)
+        render_time = median_seconds(lambda: render.render(inputs, work / "docs"), repeat)
         results.append(("render pages (median)", f"{render_time * 1000:.0f} ms"))
         bare = median_seconds(lambda: site.mkdocs_build(work / "mkdocs.yml", work / "site"), repeat)
         results.append(("mkdocs build of rendered pages (median)", f"{bare * 1000:.0f} ms"))
@@ -74,8 +73,8 @@ def run(repeat: int) -> list[tuple[str, str]]:
         def pipeline() -> None:
             from .cli import scrape as scrape_sources
 
-            store.save(scrape_sources([str(SNAPSHOT)]), data_path)
-            site.build(data_path, work)
+            scraped = store.catalog_to_dict(scrape_sources([str(SNAPSHOT)]))
+            site.build_in(work, inputs.with_errors(scraped, inputs.changes))
 
         whole = median_seconds(pipeline, repeat)
         results.append(("snapshot -> built site (median)", f"{whole * 1000:.0f} ms"))
@@ -168,11 +167,9 @@ def scale_results(repeat: int) -> list[tuple[str, str]]:
         results.append((f"scale {factor}x: scrape ({len(page) / 1e6:.1f} MB)", f"{seconds * 1000:.0f} ms ({seconds / base_scrape:.1f}x the 1x time)"))
     for factor in (1, 10):
         data = store.catalog_to_dict(merge.merge(read_source("synthetic", scaled_page(real, factor).encode("utf-8"))))
+        synthetic = Inputs.load(ROOT / "data").with_errors(data)
         with tempfile.TemporaryDirectory() as tmp:
-            work = site.prepare_workdir(Path(tmp))
-            data_path = work / "errors.json"
-            data_path.write_text(store.dumps(data), encoding="utf-8")
-            seconds = median_seconds(lambda: site.build(data_path, work), 1 if factor > 1 else repeat)
+            seconds = median_seconds(lambda: site.build_in(Path(tmp), synthetic), 1 if factor > 1 else repeat)
         base_build = base_build or seconds
         results.append((f"scale {factor}x: render + build ({len(data['codes'])} codes)", f"{seconds:.1f} s ({seconds / base_build:.1f}x the 1x time)"))
     scrape_100 = (
@@ -182,9 +179,8 @@ def scale_results(repeat: int) -> list[tuple[str, str]]:
     )
     results.append(("scale 100x: peak memory of the scrape", f"{_peak_rss_mib(scrape_100):.0f} MiB"))
     build_1 = (
-        "import tempfile, pathlib\nfrom scraper import site\n"
-        "work = site.prepare_workdir(pathlib.Path(tempfile.mkdtemp()))\n"
-        "site.build(pathlib.Path('data/errors.json'), work)"
+        "import tempfile, pathlib\nfrom scraper import site\nfrom scraper.inputs import Inputs\n"
+        "site.build_in(pathlib.Path(tempfile.mkdtemp()), Inputs.load(pathlib.Path('data')))"
     )
     results.append(("scale 1x: peak memory of render + build", f"{_peak_rss_mib(build_1):.0f} MiB"))
     return results

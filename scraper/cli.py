@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from . import fetch, guards, merge, store, transaction
-from .model import ParsedCopy, ScrapeError
+from . import changes, fetch, filterdefs, guards, guidance, merge, rebuild, render, resolve, search_index, site, store, transaction
+from .inputs import Inputs
+from .model import DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
 from .parse import read_source
-from . import filterdefs, guidance
 from .parse.filters import read_filters_source
 
 ROOT = store.ROOT
 DEFAULT_DATA = "data/errors.json"
+DEFAULT_INPUTS = "data"
 DEFAULT_FILTERS_SOURCE = "upstream/testnet_filters.md"
 DEFAULT_FILTERS = "data/filters.json"
 DEFAULT_GUIDANCE = "data/guidance.yaml"
@@ -32,9 +35,7 @@ def write_output(path: Path, content: str, command: str) -> None:
 
 def scrape_copies(sources: list[str]) -> list[ParsedCopy]:
     """The copies the sources hold: sources as given, or the vendored snapshot (under the origins its manifest records)."""
-    from .rebuild import read_vendored
-
-    items = [fetch.read(source) for source in sources] if sources else read_vendored(ROOT)
+    items = [fetch.read(source) for source in sources] if sources else rebuild.read_vendored(ROOT)
     copies = []
     for fetched in items:
         copies.extend(read_source(fetched.origin, fetched.body, fetched.retrieved_at))
@@ -64,12 +65,14 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_render(args: argparse.Namespace) -> int:
-    from . import render
+def load_inputs(args: argparse.Namespace) -> Inputs:
+    return Inputs.load(Path(args.inputs), errors=Path(args.data))
 
+
+def cmd_render(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve()
     with transaction.exclusive(ROOT, "render") as txn:
-        render.render(Path(args.data), txn.work / "docs")
+        render.render(load_inputs(args), txn.work / "docs")
         pages = sum(1 for _ in (txn.work / "docs").rglob("*.md"))
         txn.stage_tree(out, txn.work / "docs")
         txn.commit()
@@ -78,9 +81,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from . import site
-
-    site.build(Path(args.data), ROOT, ROOT / args.site_dir)
+    with transaction.exclusive(ROOT, "build") as txn:
+        site.build(load_inputs(args), txn, ROOT / args.site_dir)
     print(f"built {args.site_dir}/", file=sys.stderr)
     return 0
 
@@ -106,8 +108,6 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_wordings(args: argparse.Namespace) -> int:
-    from . import search_index
-
     wordings = search_index.extract_wordings(search_index.read_history(Path(args.history)))
     write_output(Path(args.output), store.dumps(wordings), "wordings")
     print(f"wrote {args.output}: {len(wordings['codes'])} code wordings, {len(wordings['rows'])} rows", file=sys.stderr)
@@ -115,12 +115,12 @@ def cmd_wordings(args: argparse.Namespace) -> int:
 
 
 def cmd_lookup(args: argparse.Namespace) -> int:
-    import json
-
-    from . import resolve, search_index
-
-    wordings = None if args.no_history else search_index.load_wordings(Path(args.wordings))
-    index = search_index.index_for(store.load(Path(args.data)), wordings)
+    inputs = load_inputs(args)
+    if args.wordings:
+        inputs = replace(inputs, wordings=json.loads(Path(args.wordings).read_text(encoding="utf-8")))
+    if args.no_history:
+        inputs = replace(inputs, wordings=None)
+    index = search_index.index_for(inputs)
     match = resolve.resolve(index, args.text)
     if match is None or match.kind == "not-found":
         print(search_index.not_found_line(match, args.text))
@@ -131,8 +131,6 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """Replay upstream versions, oldest first, into a fresh changelog; then the committed data."""
-    from . import changes
-
     versions = []
     for source in args.versions:
         fetched = fetch.read(source)
@@ -145,8 +143,6 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
-    from . import rebuild
-
     options = rebuild.Options(
         en_url=args.en,
         zh_url=args.zh,
@@ -193,11 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     render_cmd = commands.add_parser("render", help="render the JSON into the Markdown pages MkDocs builds")
     render_cmd.add_argument("--data", default=DEFAULT_DATA, help=f"input JSON (default {DEFAULT_DATA})")
+    render_cmd.add_argument("--inputs", default=DEFAULT_INPUTS, help=f"folder of the other inputs: filters, guidance, ccxt's table, past wordings, changelog (default {DEFAULT_INPUTS})")
     render_cmd.add_argument("--out", default="docs", help="generated docs folder, replaced whole (default docs)")
     render_cmd.set_defaults(handler=cmd_render)
 
     build_cmd = commands.add_parser("build", help="render, then build the static site with MkDocs (strict)")
     build_cmd.add_argument("--data", default=DEFAULT_DATA, help=f"input JSON (default {DEFAULT_DATA})")
+    build_cmd.add_argument("--inputs", default=DEFAULT_INPUTS, help=f"folder of the other inputs: filters, guidance, ccxt's table, past wordings, changelog (default {DEFAULT_INPUTS})")
     build_cmd.add_argument("--site-dir", default="site", help="output folder, replaced whole (default site)")
     build_cmd.set_defaults(handler=cmd_build)
 
@@ -207,13 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
     history_cmd.add_argument("-o", "--output", default="data/changes.json")
     history_cmd.set_defaults(handler=cmd_history)
 
-    from . import rebuild as rebuild_defaults
-    from .model import DEFAULT_PAGE_URLS
-
     rebuild_cmd = commands.add_parser("rebuild", help="fetch upstream, and replace data, snapshot and site all or nothing")
     rebuild_cmd.add_argument("--en", default=DEFAULT_PAGE_URLS["en"], help="URL of the English page")
     rebuild_cmd.add_argument("--zh", default=DEFAULT_PAGE_URLS["zh-CN"], help="URL of the zh-CN page")
-    rebuild_cmd.add_argument("--filters", default=rebuild_defaults.DEFAULT_FILTERS_URL, help="URL of the filters page's Markdown")
+    rebuild_cmd.add_argument("--filters", default=rebuild.DEFAULT_FILTERS_URL, help="URL of the filters page's Markdown")
     rebuild_cmd.add_argument("--timeout", type=float, default=20.0, help="seconds per request (default 20)")
     rebuild_cmd.add_argument("--attempts", type=int, default=3, help="tries per page (default 3)")
     rebuild_cmd.add_argument("--backoff", type=float, default=1.0, help="seconds before the first retry, doubled after")
@@ -225,7 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     lookup_cmd = commands.add_parser("lookup", help="the page for a pasted error: code, name, message or log line")
     lookup_cmd.add_argument("text", metavar="TEXT", help="what the user pasted")
     lookup_cmd.add_argument("--data", default=DEFAULT_DATA, help=f"input JSON (default {DEFAULT_DATA})")
-    lookup_cmd.add_argument("--wordings", default="data/past-wordings.json", help="old wordings users still paste")
+    lookup_cmd.add_argument("--inputs", default=DEFAULT_INPUTS, help=f"folder of the other inputs: filters, guidance, ccxt's table, past wordings, changelog (default {DEFAULT_INPUTS})")
+    lookup_cmd.add_argument("--wordings", help="old wordings users still paste (default: the inputs folder's)")
     lookup_cmd.add_argument("--no-history", action="store_true", help="current wordings only")
     lookup_cmd.set_defaults(handler=cmd_lookup)
 

@@ -23,9 +23,7 @@ from pathlib import Path
 
 from . import guidance as guidance_mod
 from .model import ScrapeError, plain_text
-from .store import ROOT
 
-CCXT_PATH = ROOT / "data" / "ccxt-binance-exceptions.tsv"
 CHANNELS = ("REST", "WebSocket API", "FIX", "SBE")  # the order lists are given in
 # Upstream: a filter failure arrives as -1013 (the code whose message points at the table).
 FILTER_FAILURE_CODES = (-1013,)
@@ -172,7 +170,7 @@ class CcxtMatch:
     scope: str | None
 
 
-def load_ccxt(path: Path = CCXT_PATH) -> CcxtTable:
+def load_ccxt(path: Path) -> CcxtTable:
     """ccxt's Binance exception table; '#' lines are provenance comments."""
     try:
         lines = [line for line in Path(path).read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
@@ -308,15 +306,3 @@ def enrich(data: dict, guidance: dict, filters: dict | None, ccxt: CcxtTable) ->
             for row in data["engine_messages"]
         },
     }
-
-
-def load_inputs(root: Path = ROOT) -> tuple[dict, dict, dict, CcxtTable]:
-    """The four inputs of ``enrich`` from their committed places, each validated."""
-    from . import filterdefs, store
-
-    return (
-        store.load(root / "data" / "errors.json"),
-        guidance_mod.load(root / "data" / "guidance.yaml"),
-        filterdefs.load(root / "data" / "filters.json"),
-        load_ccxt(root / "data" / "ccxt-binance-exceptions.tsv"),
-    )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import shutil
 import statistics
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import resolve, search_index, site, store
+from .inputs import Inputs
 
 ROOT = store.ROOT
 EVAL_PATH = ROOT / "tests" / "fixtures" / "eval" / "pasted-errors-dev.tsv"
@@ -207,12 +207,16 @@ _READ_BEST_MATCH = """() => {
 }"""
 
 
+def inputs_of(data_path: Path) -> Inputs:
+    """The inputs folder the data file sits in, around that data file."""
+    return Inputs.load(Path(data_path).parent, errors=Path(data_path))
+
+
 @contextmanager
 def built_site(data_path: Path = DATA_PATH) -> Iterator[str]:
     """The real site of ``data_path``, built in a temporary folder and served on 127.0.0.1."""
     with tempfile.TemporaryDirectory(prefix="eval-site-") as folder:
-        work = site.prepare_workdir(Path(folder))
-        with site.serve(site.build(Path(data_path).resolve(), work)) as url:
+        with site.serve(site.build_in(Path(folder), inputs_of(data_path))) as url:
             yield url
 
 
@@ -270,8 +274,7 @@ def keystroke_to_results_ms(page: Any, inputs: list[str]) -> float:
 
 def bench_lookup(data_path: Path = DATA_PATH, seconds: float = 1.0) -> dict[str, float | int]:
     """Python lookups per second over the eval inputs in one process, and what the browser downloads."""
-    data = store.load(data_path)
-    index = search_index.index_for(data)
+    index = search_index.index_for(inputs_of(data_path))
     inputs = [case.input for case in load_cases()]
     for text in inputs:  # compile the index and warm the caches outside the clock
         resolve.resolve(index, text)
@@ -295,7 +298,7 @@ def bench_lookup(data_path: Path = DATA_PATH, seconds: float = 1.0) -> dict[str,
 
 def bench_browser(data_path: Path = DATA_PATH) -> dict[str, float]:
     """Chromium: median milliseconds per resolve over the eval inputs, and the time ErrorResolver.load took."""
-    index = search_index.index_for(store.load(data_path))
+    index = search_index.index_for(inputs_of(data_path))
     inputs = [case.input for case in load_cases()]
     with harness(index) as url, chromium() as browser:
         page = open_harness(browser, url)
@@ -337,8 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default=str(DATA_PATH), help="errors.json (default data/errors.json)")
     args = parser.parse_args(argv)
 
-    data = store.load(Path(args.data))
-    index = search_index.index_for(data)
+    loaded = inputs_of(Path(args.data))
+    data, index = loaded.errors, search_index.index_for(loaded)
     cases = load_cases()
     inputs = [case.input for case in cases]
     reports = [report("command line (python resolver, as `lookup`)", data, cases, python_answers(index, inputs))]

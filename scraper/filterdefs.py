@@ -15,7 +15,6 @@ from .parse.filters import FiltersPage
 from .store import ROOT
 
 SCHEMA_PATH = ROOT / "data" / "filters.schema.json"
-DEFAULT_PATH = ROOT / "data" / "filters.json"
 SCHEMA_VERSION = 1
 
 
@@ -31,7 +30,7 @@ def validate(data: dict, origin: str) -> None:
     store.validate(data, origin, load_schema())
 
 
-def load(path: Path = DEFAULT_PATH) -> dict:
+def load(path: Path) -> dict:
     return store.load(path, load_schema())
 
 

@@ -22,7 +22,6 @@ import yaml
 from .model import ScrapeError
 from .store import ROOT
 
-DEFAULT_PATH = ROOT / "data" / "guidance.yaml"
 SCHEMA_PATH = ROOT / "data" / "guidance.schema.json"
 SECTIONS = ("codes", "filters", "messages")
 RETRY_CLASSES = ("backoff", "fix-request", "check-account", "do-not-retry")
@@ -85,7 +84,7 @@ def validate(data: dict, origin: str) -> None:
         raise ScrapeError(f"{origin}: schema violation at {where}: {error.message}")
 
 
-def load(path: Path = DEFAULT_PATH) -> dict:
+def load(path: Path) -> dict:
     origin = _display(path)
     try:
         text = Path(path).read_text(encoding="utf-8")

@@ -19,6 +19,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from . import changes, fetch, filterdefs, guards, merge, site, store, transaction
+from .inputs import CURATED_FILES, Inputs
 from .model import DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
 from .parse import read_source
 
@@ -32,8 +33,6 @@ VENDORED_NAMES = {"en": "testnet-errors.en.html", "zh-CN": "testnet-errors.zh-CN
 DEFAULT_FILTERS_URL = "https://raw.githubusercontent.com/binance/binance-spot-api-docs/master/testnet/filters.md"
 FILTERS_FILE = "testnet_filters.md"
 FILTERS_DATA = Path("data") / "filters.json"
-# What a build reads beside the data, copied into the staging folder.
-CURATED_FILES = ("guidance.yaml", "guidance.schema.json", "ccxt-binance-exceptions.tsv", "past-wordings.json")
 
 
 @dataclass(frozen=True)
@@ -232,13 +231,13 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
     # build from the new data in the scratch folder; a failure here publishes nothing
     work_data = txn.work / "data"
     work_data.mkdir()
-    for name in CURATED_FILES:
+    for name in CURATED_FILES:  # the inputs a rebuild does not replace, beside the ones it does
         if (root / "data" / name).exists():
             shutil.copyfile(root / "data" / name, work_data / name)
     (work_data / DATA.name).write_text(store.dumps(new), encoding="utf-8")
     (work_data / HISTORY.name).write_text(store.dumps(history), encoding="utf-8")
     (work_data / FILTERS_DATA.name).write_text(store.dumps(new_filters), encoding="utf-8")
-    docs, built = site.build_into(work_data / DATA.name, txn.work)
+    docs, built = site.build_into(Inputs.load(work_data), txn.work)
 
     manifest = load_manifest(root)
     if fetched is not None:

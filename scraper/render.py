@@ -17,10 +17,11 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import enrich, feed, filterdefs, guidance, paths, relations, search_index
+from . import enrich, feed, filterdefs, guidance, paths, relations, search_index, store
 from .markup import code_fence, md_inline, md_text, placeholder_help, safe_url, front_matter_value
 from .model import UPSTREAM_SITE, carrier_codes
-from .store import ROOT, dumps, load
+from .inputs import Inputs
+from .store import ROOT, dumps
 
 TEMPLATES = ROOT / "templates"
 ASSETS = TEMPLATES / "assets"
@@ -181,16 +182,17 @@ class Curated:
     definitions: dict[str, dict]
 
     @classmethod
-    def load(cls, data: dict, history: dict | None, data_dir: Path = ROOT / "data") -> "Curated":
-        """Guidance, the filters page and ccxt's table from ``data_dir``."""
-        filters = filterdefs.load(data_dir / "filters.json")
-        curated = guidance.load(data_dir / "guidance.yaml")
+    def of(cls, inputs: Inputs) -> "Curated":
+        """Guidance held against the data, with the facts derived from the text, the filters page and ccxt's table."""
         # Guidance for a code or message upstream removed stays for its removed page;
         # any other key the data lacks fails the build (enrich raises).
-        gone = _removed_keys(history)
-        curated = {section: {k: v for k, v in curated.get(section, {}).items() if k not in gone[section]} for section in guidance.SECTIONS}
-        facts = enrich.enrich(data, curated, filters, enrich.load_ccxt(data_dir / "ccxt-binance-exceptions.tsv"))
-        return cls(facts=facts, filters=filters, definitions=filterdefs.by_name(filters))
+        gone = _removed_keys(inputs.changes)
+        curated = {
+            section: {k: v for k, v in inputs.guidance.get(section, {}).items() if k not in gone[section]}
+            for section in guidance.SECTIONS
+        }
+        facts = enrich.enrich(inputs.errors, curated, inputs.filters, inputs.ccxt)
+        return cls(facts=facts, filters=inputs.filters, definitions=filterdefs.by_name(inputs.filters))
 
 
 def _removed_keys(history: dict | None) -> dict[str, set[str]]:
@@ -572,10 +574,10 @@ def environment() -> Environment:
     )
 
 
-def build_pages(data: dict, history: dict | None = None, curated: "Curated | None" = None) -> dict[str, str]:
+def build_pages(inputs: Inputs, curated: "Curated | None" = None) -> dict[str, str]:
     """Page source path -> content, for every page of the site."""
-    curated = curated or Curated.load(data, history)
-    site = Site.of(filterdefs.with_defined_filters(data, curated.filters), history, curated)
+    curated = curated or Curated.of(inputs)
+    site = Site.of(filterdefs.with_defined_filters(inputs.errors, curated.filters), inputs.changes, curated)
     data = site.data
     env = environment()
     pages: dict[str, str] = {}
@@ -603,18 +605,13 @@ def build_pages(data: dict, history: dict | None = None, curated: "Curated | Non
     return pages
 
 
-def render(data_path: Path, out_dir: Path) -> dict:
-    """Write the whole generated docs tree at out_dir (replacing what is there); returns the data rendered.
+def render(inputs: Inputs, out_dir: Path) -> None:
+    """Write the whole generated docs tree at out_dir (replacing what is there).
 
     Publishing it is the caller's job (``transaction``): out_dir is a scratch folder.
     """
-    data = load(data_path)
-    history_path = Path(data_path).with_name("changes.json")
-    history = json.loads(history_path.read_text(encoding="utf-8")) if history_path.exists() else None
-    # beside the data when it has them (a rebuild's staging folder), else the repository's
-    data_dir = Path(data_path).parent if (Path(data_path).parent / "guidance.yaml").exists() else ROOT / "data"
-    curated = Curated.load(data, history, data_dir)
-    pages = build_pages(data, history, curated)
+    curated = Curated.of(inputs)
+    pages = build_pages(inputs, curated)
     out_dir = Path(out_dir)
     shutil.rmtree(out_dir, ignore_errors=True)
     shutil.copytree(ASSETS, out_dir / "assets")
@@ -622,10 +619,9 @@ def render(data_path: Path, out_dir: Path) -> dict:
         path = out_dir / src
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
-    (out_dir / "errors.json").write_text(dumps(published_data(data, curated.facts)), encoding="utf-8")
-    search_index.write_index(data, out_dir / search_index.INDEX_PATH)
-    shutil.copyfile(ROOT / "data" / "errors.schema.json", out_dir / "errors.schema.json")
-    return data
+    (out_dir / "errors.json").write_text(dumps(published_data(inputs.errors, curated.facts)), encoding="utf-8")
+    search_index.write_index(inputs, out_dir / search_index.INDEX_PATH)
+    shutil.copyfile(store.SCHEMA_PATH, out_dir / "errors.schema.json")
 
 
 # --- what changed upstream ---------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The lookup index as a file: what the site ships next to ``resolver.js``, and what ``lookup`` reads.
 
-Render calls :func:`write_index`; the index is a pure function of ``errors.json`` and
-the upstream history, written byte-for-byte the same for the same input.
+Render calls :func:`write_index`; the index is a pure function of the inputs (the error
+data, the filters page and the past wordings), written byte-for-byte the same for the
+same inputs.
 """
 
 from __future__ import annotations
@@ -9,20 +10,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import resolve, store
+from . import filterdefs, resolve, store
+from .inputs import Inputs
 from .model import ParsedCopy
 from .parse import read_source
 
-ROOT = store.ROOT
 # Every code, message and table row upstream's errors.md, errors_CN.md and
-# testnet/errors.md have said since 2019: the old wordings users still paste.
-# Extracted from the history by `python -m scraper wordings DIR`; a test checks it
-# equals a fresh extraction of tests/fixtures/upstream-history.
-DEFAULT_WORDINGS = ROOT / "data" / "past-wordings.json"
+# testnet/errors.md have said since 2019 (data/past-wordings.json, an input): the old
+# wordings users still paste.  Extracted from the history by `python -m scraper wordings
+# DIR`; a test checks it equals a fresh extraction of tests/fixtures/upstream-history.
+WORDINGS_ORIGIN = "past wordings"
 # Where render writes the index, relative to the docs folder, and the script that reads it.
 INDEX_PATH = "assets/search-index.json"
 SCRIPT_PATH = "assets/javascripts/resolver.js"
-SCRIPT_SOURCE = ROOT / "templates" / SCRIPT_PATH
+SCRIPT_SOURCE = store.ROOT / "templates" / SCRIPT_PATH
 
 
 def read_history(directory: Path) -> list[ParsedCopy]:
@@ -56,7 +57,7 @@ def wordings_as_copy(wordings: dict) -> ParsedCopy:
         locale="en",
         title="past wordings",
         page_url="",
-        source=SourceInfo(origin=str(DEFAULT_WORDINGS), format="markdown", sha256=""),
+        source=SourceInfo(origin=WORDINGS_ORIGIN, format="markdown", sha256=""),
         sections=[],
         codes=[CodeEntry(code=code, name=name, section="", anchor=None, messages=messages) for code, name, messages in wordings["codes"]],
         engine_messages=[TableRow(text=t, description=d, codes=[]) for t, d, f in wordings["rows"] if f is None],
@@ -64,27 +65,11 @@ def wordings_as_copy(wordings: dict) -> ParsedCopy:
     )
 
 
-def load_wordings(path: Path = DEFAULT_WORDINGS) -> dict | None:
-    path = Path(path)
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-
-
-def index_for(data: dict, wordings: dict | None | str = "default", filters: dict | None | str = "default") -> dict:
-    """The site's index: the data plus the past wordings (old messages, renamed filters)
-    and the filters only the filters page defines.
-
-    ``wordings``: a dict from :func:`extract_wordings`, None for current wordings only,
-    or by default the committed ``data/past-wordings.json``; ``filters``: the filters
-    page's data, None for none, or by default the committed ``data/filters.json``.
-    """
-    from . import filterdefs
-
-    if wordings == "default":
-        wordings = load_wordings()
-    if filters == "default":
-        filters = filterdefs.load() if filterdefs.DEFAULT_PATH.exists() else None
-    site_data = filterdefs.with_defined_filters(data, filters)
-    return resolve.build_index(site_data, [wordings_as_copy(wordings)] if wordings else None)
+def index_for(inputs: Inputs) -> dict:
+    """The site's index: the error data, plus the past wordings (old messages, renamed
+    filters) and the filters only the filters page defines, all from the same inputs."""
+    site_data = filterdefs.with_defined_filters(inputs.errors, inputs.filters)
+    return resolve.build_index(site_data, [wordings_as_copy(inputs.wordings)] if inputs.wordings else None)
 
 
 def dumps_index(index: dict) -> str:
@@ -92,9 +77,9 @@ def dumps_index(index: dict) -> str:
     return json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def write_index(data: dict, path: Path, wordings: dict | None | str = "default") -> int:
-    """Write the index of ``data`` to ``path`` (render: docs/assets/search-index.json); returns its size in bytes."""
-    text = dumps_index(index_for(data, wordings))
+def write_index(inputs: Inputs, path: Path) -> int:
+    """Write the index to ``path`` (render: docs/assets/search-index.json); returns its size in bytes."""
+    text = dumps_index(index_for(inputs))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     store.write_atomic(path, text)

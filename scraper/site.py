@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import render, transaction
+from .inputs import Inputs
 from .model import ScrapeError
 from .store import ROOT
 
@@ -62,24 +63,33 @@ def prepare_workdir(workdir: Path) -> Path:
     return workdir
 
 
-def build_into(data: Path, work: Path) -> tuple[Path, Path]:
-    """Render ``data`` into work/docs and build work/site from it: outputs nobody sees yet."""
+def build_into(inputs: Inputs, work: Path) -> tuple[Path, Path]:
+    """Render ``inputs`` into work/docs and build work/site from it: outputs nobody sees yet."""
     prepare_workdir(work)
-    epoch = source_date_epoch(render.render(data, work / "docs"))
-    mkdocs_build(work / "mkdocs.yml", work / "site", epoch)
+    render.render(inputs, work / "docs")
+    mkdocs_build(work / "mkdocs.yml", work / "site", source_date_epoch(inputs.errors))
     return work / "docs", work / "site"
 
 
-def build(data: Path, root: Path = ROOT, site_dir: Path | None = None) -> Path:
-    """Render and build, then publish root/docs and root/site (or site_dir) in one transaction."""
-    root = Path(root)
-    site_dir = Path(site_dir) if site_dir else root / "site"
-    with transaction.exclusive(root, "build") as txn:
-        docs, built = build_into(Path(data).resolve(), txn.work)
-        txn.stage_tree(root / "docs", docs)
-        txn.stage_tree(site_dir, built)
-        txn.commit()
+def build(inputs: Inputs, txn: transaction.Transaction, site_dir: Path | None = None) -> Path:
+    """Render and build in the transaction's scratch folder, then publish docs/ and site/ (or site_dir).
+
+    The caller holds the tree's lock and loads ``inputs`` under it, after the repair of
+    an interrupted update, so the build reads the data that update completed.
+    """
+    site_dir = Path(site_dir) if site_dir else txn.root / "site"
+    docs, built = build_into(inputs, txn.work)
+    txn.stage_tree(txn.root / "docs", docs)
+    txn.stage_tree(site_dir, built)
+    txn.commit()
     return site_dir
+
+
+def build_in(workdir: Path, inputs: Inputs) -> Path:
+    """A whole site in ``workdir``, a folder laid out like the repository (tests, eval, benchmarks); returns its site/."""
+    prepare_workdir(workdir)
+    with transaction.exclusive(workdir, "build") as txn:
+        return build(inputs, txn)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

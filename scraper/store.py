@@ -58,13 +58,6 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
-def save(catalog: Catalog, path: Path) -> dict:
-    data = catalog_to_dict(catalog)
-    validate(data, str(path))
-    write_atomic(path, dumps(data))
-    return data
-
-
 def load(path: Path, schema: dict | None = None) -> dict:
     """A JSON file, validated against ``schema`` (errors.json's by default); one-line errors."""
     path = Path(path)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import copy
 import csv
+import functools
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,23 @@ def seed_catalog(seed_copies):
 
 
 DATA = ROOT / "data" / "errors.json"
+
+
+@functools.cache
+def _committed_inputs():
+    from scraper.inputs import Inputs
+
+    return Inputs.load(ROOT / "data")
+
+
+def committed_inputs():
+    """The repository's own inputs (data/), loaded once per test session; each caller gets its own copy to change."""
+    return copy.deepcopy(_committed_inputs())
+
+
+def inputs_with(errors: dict, changes: dict | None = None):
+    """The committed inputs around other error data (a poisoned, synthetic or edited copy)."""
+    return committed_inputs().with_errors(errors, changes)
 # Upstream text that must show literally and never run or be interpreted.
 HOSTILE = [
     "<script>alert(1)</script>",

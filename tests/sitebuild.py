@@ -7,18 +7,16 @@ from pathlib import Path
 
 from scraper import site as site_stage
 from scraper.site import serve  # noqa: F401 - tests import it from here
-from scraper.store import dumps
+from conftest import DATA, committed_inputs, inputs_with
 
 
 def build_site(data: dict | Path, workdir: Path) -> Path:
-    """Render and build ``data`` in ``workdir`` (a copy of the repository's layout); returns site/."""
-    site_stage.prepare_workdir(workdir)
+    """Render and build ``data`` (the committed inputs around it) in ``workdir``, a copy of the repository's layout; returns site/."""
     if isinstance(data, dict):
-        data_path = workdir / "errors.json"
-        data_path.write_text(dumps(data), encoding="utf-8")
+        inputs = inputs_with(data)
     else:
-        data_path = data
-    return site_stage.build(data_path, workdir)
+        inputs = committed_inputs() if Path(data) == DATA else inputs_with(json.loads(Path(data).read_text(encoding="utf-8")))
+    return site_stage.build_in(workdir, inputs)
 
 
 def load_json(path: Path) -> dict:

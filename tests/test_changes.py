@@ -15,7 +15,7 @@ from scraper import changes, merge, store
 from scraper.parse import read_source
 from scraper.render import build_pages
 
-from conftest import DATA, ROOT, history_index
+from conftest import DATA, ROOT, history_index, inputs_with
 
 TESTNET = [row for row in history_index() if row["path"] == "testnet/errors.md"]  # INDEX order is commit order
 
@@ -88,7 +88,7 @@ def test_committed_changelog_is_a_fresh_replay(tmp_path):
 def test_changes_page_and_feed(replay):
     history, _ = replay
     data = json.loads(DATA.read_text(encoding="utf-8"))
-    pages = build_pages(data, history)
+    pages = build_pages(inputs_with(data, history))
     page = pages["changes/index.md"]
     assert page.index("2026-03-09") < page.index("2025-12-15") < page.index("2024-03-12")  # newest first
     assert "(../codes/-1167.md)" in page  # removed codes keep a page
@@ -98,4 +98,4 @@ def test_changes_page_and_feed(replay):
     ns = {"a": "http://www.w3.org/2005/Atom"}
     titles = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]
     assert len(titles) == len(history["entries"]) and titles[0].startswith("2026-03-09: +1 code (-2043 NO_REFERENCE_PRICE)")
-    assert build_pages(data, history)["changes/feed.xml"] == pages["changes/feed.xml"]
+    assert build_pages(inputs_with(data, history))["changes/feed.xml"] == pages["changes/feed.xml"]

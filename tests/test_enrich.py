@@ -7,14 +7,15 @@ import json
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, committed_inputs
 from scraper import enrich
 from scraper.model import ScrapeError
 
 
 @pytest.fixture(scope="module")
 def inputs():
-    return enrich.load_inputs()
+    loaded = committed_inputs()
+    return loaded.errors, loaded.guidance, loaded.filters, loaded.ccxt
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, committed_inputs
 from scraper import filterdefs
 from scraper.model import ScrapeError
 from scraper.parse.filters import (
@@ -120,14 +120,14 @@ def test_committed_filters_json_is_a_fresh_deterministic_scrape(tmp_path):
 
 def test_every_filter_failure_of_the_error_page_is_defined_on_the_filters_page():
     errors = json.loads((ROOT / "data" / "errors.json").read_text(encoding="utf-8"))
-    defined = set(filterdefs.by_name(filterdefs.load()))
+    defined = set(filterdefs.by_name(committed_inputs().filters))
     failing = {row["filter"] for row in errors["filter_failures"]}
     assert failing <= defined
     assert defined - failing == {"PERCENT_PRICE_BY_SIDE", "MAX_ASSET"}
 
 
 def test_schema_rejects_a_filter_without_kind():
-    data = filterdefs.load()
+    data = committed_inputs().filters
     del data["filters"][0]["kind"]
     with pytest.raises(ScrapeError, match=r"schema violation at filters/0: 'kind' is a required property"):
         filterdefs.validate(data, "x.json")

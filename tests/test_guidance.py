@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, committed_inputs
 from scraper import enrich, filter_rules, filterdefs, guidance
 from scraper.model import ScrapeError
 
@@ -25,12 +25,12 @@ def data() -> dict:
 
 @pytest.fixture(scope="module")
 def filters() -> dict:
-    return filterdefs.load()
+    return committed_inputs().filters
 
 
 @pytest.fixture(scope="module")
 def curated() -> dict:
-    return guidance.load()
+    return committed_inputs().guidance
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

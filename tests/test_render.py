@@ -13,7 +13,7 @@ from scraper.markup import md_inline, md_text
 from scraper.model import Message
 from scraper.render import GENERATED_CONFIG, build_pages, src_of
 
-from conftest import DATA, HOSTILE
+from conftest import DATA, HOSTILE, inputs_with
 
 
 
@@ -24,7 +24,7 @@ def data():
 
 @pytest.fixture(scope="module")
 def pages(data):
-    return build_pages(data)
+    return build_pages(inputs_with(data))
 
 
 def test_one_page_per_code_filter_and_message(data, pages):
@@ -41,7 +41,7 @@ def test_one_page_per_code_filter_and_message(data, pages):
 
 
 def test_render_is_deterministic(data, pages):
-    assert build_pages(copy.deepcopy(data)) == pages
+    assert build_pages(inputs_with(copy.deepcopy(data))) == pages
 
 
 def test_code_page_content(pages):
@@ -116,7 +116,7 @@ def test_poisoned_data_renders_without_live_markup(data):
         code["name"] = text
         code["messages"] = [Message.of(text).__dict__]
     poisoned["filter_failures"][0]["description"] = HOSTILE[0]
-    pages = build_pages(poisoned)
+    pages = build_pages(inputs_with(poisoned))
     for content in pages.values():
         # fenced code blocks are shown as code (the browser test checks that too)
         body = re.sub(r"```json\n.*?\n```", "", content.split("---", 2)[-1], flags=re.S)

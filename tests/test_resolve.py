@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, committed_inputs, inputs_with
 from scraper import paths, resolve, search_index, store
 from scraper.evaluate import SIZE_BUDGET, load_cases, python_answers, report
 
@@ -29,7 +29,7 @@ def data() -> dict:
 @pytest.fixture(scope="module")
 def index(data) -> dict:
     """The site's index: the data and the vendored upstream history."""
-    return search_index.index_for(data)
+    return search_index.index_for(inputs_with(data))
 
 
 def message_path(data: dict, text: str) -> str:
@@ -256,7 +256,7 @@ def test_paths_are_the_sites(data, index):
     assert {p["path"] for p in pages if p["kind"] == "code"} == {paths.code_path(c["code"]) for c in data["codes"]}
     from scraper import filterdefs
 
-    site_filters = filterdefs.with_defined_filters(data, filterdefs.load())["filter_failures"]
+    site_filters = filterdefs.with_defined_filters(data, committed_inputs().filters)["filter_failures"]
     assert {p["path"] for p in pages if p["kind"] == "filter"} == {paths.filter_path(r["filter"]) for r in site_filters}
     assert "filters/percent-price-by-side/" in {p["path"] for p in pages}  # defined on the filters page only
     slugs = paths.message_slugs([r["text"] for r in data["engine_messages"]])
@@ -265,10 +265,10 @@ def test_paths_are_the_sites(data, index):
 
 def test_index_file_is_deterministic_small_and_json(data, tmp_path):
     first, second = tmp_path / "a" / "search-index.json", tmp_path / "b" / "search-index.json"
-    size = search_index.write_index(data, first)
-    search_index.write_index(copy.deepcopy(data), second)
+    size = search_index.write_index(inputs_with(data), first)
+    search_index.write_index(inputs_with(copy.deepcopy(data)), second)
     assert first.read_bytes() == second.read_bytes() and size == len(first.read_bytes())
-    assert json.loads(first.read_text(encoding="utf-8")) == search_index.index_for(data)
+    assert json.loads(first.read_text(encoding="utf-8")) == search_index.index_for(inputs_with(data))
     assert size + search_index.SCRIPT_SOURCE.stat().st_size <= SIZE_BUDGET
 
 

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, inputs_with
 from scraper import resolve, search_index, store
 from scraper.evaluate import browser_answers, harness, load_cases, open_harness, python_answers, report
 from test_resolve import EVAL_CORRECT, UNIT_INPUTS
@@ -96,7 +96,7 @@ def twin_differences(browser, index: dict, inputs: list[str]) -> tuple[list[dict
 def test_browser_twin_matches_python_on_the_site_index(browser, data):
     cases = load_cases()
     inputs = corpus(data)
-    answers, differences = twin_differences(browser, search_index.index_for(data), inputs)
+    answers, differences = twin_differences(browser, search_index.index_for(inputs_with(data)), inputs)
     assert len(inputs) > 2000
     assert not differences, f"{len(differences)} differences:\n" + "\n".join(differences[:20])
     result = report("browser", data, cases, answers[: len(cases)])

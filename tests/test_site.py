@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 
 import pytest
 
 from scraper import paths
 from scraper.linkcheck import check_site, redirect_target, resolve_redirect
 
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, committed_inputs
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +100,7 @@ def test_site_builds_with_zensical(tmp_path):
     from scraper import render, site
 
     site.prepare_workdir(tmp_path)
-    render.render(DATA, tmp_path / "docs")
+    render.render(committed_inputs(), tmp_path / "docs")
     result = subprocess.run([zensical, "build"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     built = tmp_path / "site"

@@ -8,9 +8,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from scraper import paths
+from scraper.inputs import Inputs
 from scraper.render import Curated, build_pages
 
-from conftest import DATA
+from conftest import DATA, inputs_with
 
 
 @pytest.fixture(scope="module")
@@ -65,11 +66,11 @@ def test_unknown_guidance_key_fails_the_build(data, tmp_path):
     guidance = (root / "data" / "guidance.yaml").read_text(encoding="utf-8")
     (root / "data" / "guidance.yaml").write_text(guidance.replace('"-1021":', '"-9999":', 1), encoding="utf-8")
     with pytest.raises(ScrapeError, match="-9999"):
-        Curated.load(data, None, root / "data")
+        Curated.of(Inputs.load(root / "data"))
 
 
 def test_guidance_of_a_removed_code_does_not_fail_the_build(data):
     without = {**data, "codes": [c for c in data["codes"] if c["code"] != -1021]}
     history = {"entries": [], "removed_codes": [], "seen": {"code:-1021": {"first_seen": "2024-03-12", "last_changed": "2024-03-12", "removed": "2026-01-01"}}}
-    pages = build_pages(without, history)
+    pages = build_pages(inputs_with(without, history))
     assert "codes/-1021.md" not in pages

@@ -313,12 +313,14 @@ def test_a_damaged_journal_is_named_not_guessed(tmp_path):
 def test_any_writing_command_first_completes_an_interrupted_rebuild(reference, upstream, tmp_path):
     """`make site` after a rebuild killed mid-publish: the data it builds from is the whole new data."""
     from scraper import site
+    from scraper.inputs import Inputs
 
     tree = fresh_workspace(tmp_path / "tree", reference["template"])
     kill_at = reference["checkpoints"].index("publish data/errors.json") + 1
     assert rebuild(tree, upstream, {transaction.KILL_AT_ENV: str(kill_at)}).returncode == -signal.SIGKILL
     assert (tree / transaction.STATE_DIR / transaction.JOURNAL_FILE).exists()
-    site.build(tree / "data" / "errors.json", tree)
+    with transaction.exclusive(tree, "build") as txn:
+        site.build(Inputs.load(tree / "data"), txn)  # loaded under the lock, after the repair
     after = snapshot(tree)
     for top in ("data", "upstream"):
         assert part(after, top) == part(reference["new"], top)

@@ -1,0 +1,60 @@
+"""What every stage after the scrape reads, loaded once from one data folder and passed down.
+
+Render, the search index and the lookup all take an :class:`Inputs`; none of them
+opens a file of its own, so a rebuild that stages new data beside new filters gets
+pages *and* a search index of that same data.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import enrich, filterdefs, guidance, store
+from .model import ScrapeError
+
+ERRORS_FILE = "errors.json"
+FILTERS_FILE = "filters.json"
+GUIDANCE_FILE = "guidance.yaml"
+CCXT_FILE = "ccxt-binance-exceptions.tsv"
+WORDINGS_FILE = "past-wordings.json"
+CHANGES_FILE = "changes.json"
+# Everything a build reads from the folder besides what a rebuild writes anew.
+CURATED_FILES = (GUIDANCE_FILE, "guidance.schema.json", CCXT_FILE, WORDINGS_FILE)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    errors: dict  # data/errors.json, the scraped error page
+    filters: dict  # data/filters.json, the scraped filters page
+    guidance: dict  # data/guidance.yaml, written by this project
+    ccxt: enrich.CcxtTable  # data/ccxt-binance-exceptions.tsv
+    wordings: dict | None  # data/past-wordings.json: what upstream ever said (None: current wordings only)
+    changes: dict | None  # data/changes.json: the changelog (None: no history)
+
+    @classmethod
+    def load(cls, folder: Path, errors: Path | None = None) -> "Inputs":
+        """The inputs in ``folder``; ``errors`` names another errors.json to read instead of the folder's."""
+        folder = Path(folder)
+        return cls(
+            errors=store.load(errors or folder / ERRORS_FILE),
+            filters=filterdefs.load(folder / FILTERS_FILE),
+            guidance=guidance.load(folder / GUIDANCE_FILE),
+            ccxt=enrich.load_ccxt(folder / CCXT_FILE),
+            wordings=_optional_json(folder / WORDINGS_FILE),
+            changes=_optional_json(folder / CHANGES_FILE),
+        )
+
+    def with_errors(self, errors: dict, changes: dict | None = None) -> "Inputs":
+        """The same inputs around other error data (tests, synthetic pages); its changelog, if any, given with it."""
+        return replace(self, errors=errors, changes=changes)
+
+
+def _optional_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ScrapeError(f"{path}: not valid JSON ({error})") from None
