@@ -74,14 +74,14 @@ coverage: $(STAMP)
 
 # Top-1 accuracy on the pasted-errors eval set: command line, and the site's search box in Chromium.
 eval: $(STAMP)
-	$(PY) -m scraper.evaluate --site
+	PYTHONPATH=tests $(PY) -m support.evaluate --site
 
 # Longer than `make test`: thousands of fuzzed inputs, and the 100x synthetic page built.
 check: $(STAMP)
 	FUZZ_EXAMPLES=3000 SCALE_100=1 $(PY) -m pytest -s tests/test_fuzz.py tests/test_scale.py
 
 bench: $(STAMP)
-	$(PY) -m scraper.bench
+	PYTHONPATH=tests $(PY) -m support.bench
 
 clean:
 	rm -rf site .pytest_cache

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from support.chromium import CHROMIUM, MISSING, chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-SEED = FIXTURES / "seeds" / "000_ec91a20ff880a23c.txt"
+# The vendored snapshot the project was specified from, and the live page as saved: upstream/ holds them.
+SEED = ROOT / "upstream" / "testnet-errors.snapshot.txt"
+LIVE_HTML = ROOT / "upstream" / "testnet-errors.en.html"
 HTML = FIXTURES / "html"
 HISTORY = FIXTURES / "upstream-history"
 
@@ -64,8 +68,6 @@ HOSTILE = [
     "{% raw %}",
 ]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -79,10 +81,6 @@ def built_site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        pytest.skip(MISSING)
+    with chromium() as instance:
         yield instance
-        instance.close()

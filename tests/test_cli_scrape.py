@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HISTORY, HTML, ROOT, SEED
+from conftest import HISTORY, HTML, LIVE_HTML, ROOT, SEED
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -102,7 +102,7 @@ def test_bad_input_fails_clearly_and_leaves_output_untouched(tmp_path, case):
 
 def test_a_stray_div_after_the_first_list_scrapes_every_code(tmp_path):
     page = tmp_path / "page.html"
-    page.write_text(_after_first_list((HTML / "testnet-errors.en.html").read_text(encoding="utf-8"), "<div>"), encoding="utf-8")
+    page.write_text(_after_first_list(LIVE_HTML.read_text(encoding="utf-8"), "<div>"), encoding="utf-8")
     out = tmp_path / "errors.json"
     result = run("scrape", str(page), "-o", str(out))
     assert result.returncode == 0, result.stderr

@@ -88,12 +88,17 @@ def test_execution_unknown_comes_from_the_text(codes, facts):
     assert facts["codes"]["-1007"]["check_status"].startswith("Query the order")
 
 
-def test_retry_classes_of_concrete_codes(facts):
-    assert facts["codes"]["-1021"]["retry"] == "fix-request"
-    assert facts["codes"]["-1003"]["retry"] == "backoff"
-    assert facts["codes"]["-2015"]["retry"] == "check-account"
-    assert facts["codes"]["-2026"]["retry"] == "do-not-retry"
-    assert {v["retry_source"] for v in facts["codes"].values()} == {"guidance"}
+def test_enrich_takes_curated_retry_and_falls_back_to_the_rule(inputs, codes):
+    """Through enrich(): the guidance's class wins where it names one; without it, the text's rule decides."""
+    data, curated, filters, ccxt = inputs
+    edited = copy.deepcopy(curated)
+    edited["codes"]["-1021"]["retry"] = "do-not-retry"  # a class the rule never gives
+    del edited["codes"]["-1003"]["retry"]
+    del edited["codes"]["-2015"]["retry"]
+    facts = enrich.enrich(data, edited, filters, ccxt)["codes"]
+    assert (facts["-1021"]["retry"], facts["-1021"]["retry_source"]) == ("do-not-retry", "guidance")
+    assert (facts["-1003"]["retry"], facts["-1003"]["retry_source"]) == ("backoff", "rule")  # "Too many requests"
+    assert (facts["-2015"]["retry"], facts["-2015"]["retry_source"]) == ("check-account", "rule")  # API key, IP
 
 
 def test_rule_default_without_guidance(codes):

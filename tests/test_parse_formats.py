@@ -14,7 +14,7 @@ from scraper.parse import detect_format, read_source
 from scraper.parse.markdown import tokenize
 from scraper.parse.blocks import MAX_NAME_CHARS, MAX_TEXT_CHARS, Table
 
-from conftest import HTML, SEED, history_index
+from conftest import HTML, LIVE_HTML, SEED, history_index
 
 
 def parse(path):
@@ -35,7 +35,7 @@ def content(copy):
 @pytest.mark.parametrize(
     "name, locale, headed",
     [
-        ("testnet-errors.en.html", "en", 103),
+        (LIVE_HTML, "en", 103),
         ("testnet-errors.d6ab31a.en.html", "en", 103),
         ("testnet-errors.d6ab31a.zh-CN.html", "zh-CN", 103),
         ("testnet-errors.f88f5cc.en.html", "en", 104),
@@ -90,7 +90,7 @@ def test_markdown_source_of_the_same_version_agrees_with_html():
 
 def test_live_docusaurus_34_page_parses_like_the_310_build():
     """Absolute-path hash-links and other class names (3.4) change nothing."""
-    [live] = parse(HTML / "testnet-errors.en.html")
+    [live] = parse(LIVE_HTML)
     [built] = parse(HTML / "testnet-errors.d6ab31a.en.html")
     assert [c.code for c in live.codes] == [c.code for c in built.codes]
     assert [c.anchor for c in live.codes] == [c.anchor for c in built.codes]
@@ -98,7 +98,7 @@ def test_live_docusaurus_34_page_parses_like_the_310_build():
 
 @pytest.mark.parametrize(
     "path, expected",
-    [(SEED, "text"), (HTML / "testnet-errors.en.html", "html")]
+    [(SEED, "text"), (LIVE_HTML, "html")]
     + [(row["file"], "markdown") for row in history_index()[::20]],
 )
 def test_format_is_detected_from_content(path, expected):
@@ -152,7 +152,7 @@ def test_format_drift_cases():
 
 # --- nothing is lost silently: stray markup, code-like headings, absurd sizes ------------
 
-LIVE = HTML / "testnet-errors.en.html"
+LIVE = LIVE_HTML
 STRAY_TAGS = ["<div>", "</div>", "<table>", "<p>", "</article>", "<textarea>", "<!--", "<select>", "<h1>x</h1>", "<pre>"]
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT, committed_inputs, inputs_with
 from scraper import paths, resolve, search_index, store
-from scraper.evaluate import SIZE_BUDGET, load_cases, python_answers, report
+from support.evaluate import SIZE_BUDGET, load_cases, python_answers, report
 
 DATA = ROOT / "data" / "errors.json"
 # Top-1 answers right on tests/fixtures/eval/pasted-errors-dev.tsv (of 135).  Raise it when

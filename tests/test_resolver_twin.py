@@ -8,7 +8,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT, inputs_with
 from scraper import resolve, search_index, store
-from scraper.evaluate import browser_answers, harness, load_cases, open_harness, python_answers, report
+from support.evaluate import browser_answers, harness, load_cases, open_harness, python_answers, report
 from test_resolve import EVAL_CORRECT, UNIT_INPUTS
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ import pytest
 
 from scraper import merge, store
 from scraper.parse import read_source
-from scraper.synthetic import scaled_page
+from support.synthetic import scaled_page
 from sitebuild import build_site
 
 from conftest import HTML

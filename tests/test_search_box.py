@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scraper import evaluate, store
+from scraper import store
+from support import evaluate
 
 from conftest import DATA
 from sitebuild import serve

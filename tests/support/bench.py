@@ -1,6 +1,6 @@
 """`make bench`: medians and ratios, all measured in this one run.  Not a test: nothing here asserts.
 
-Run: python -m scraper.bench [--repeat N]
+Run: make bench (PYTHONPATH=tests python -m support.bench [--repeat N])
 """
 
 from __future__ import annotations
@@ -15,10 +15,13 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from . import evaluate, render, site, store
-from .inputs import Inputs
-from .parse import read_source
-from .store import ROOT
+from scraper import merge, render, site, store, transaction
+from scraper.cli import scrape as scrape_sources
+from scraper.inputs import Inputs
+from scraper.parse import read_source
+from scraper.store import ROOT
+from support import evaluate
+from support.synthetic import scaled_page
 
 HTML_COPIES = [
     ROOT / "tests" / "fixtures" / "html" / "testnet-errors.f88f5cc.en.html",
@@ -71,8 +74,6 @@ def run(repeat: int) -> list[tuple[str, str]]:
         results.append(("mkdocs build of rendered pages (median)", f"{bare * 1000:.0f} ms"))
 
         def pipeline() -> None:
-            from .cli import scrape as scrape_sources
-
             scraped = store.catalog_to_dict(scrape_sources([str(SNAPSHOT)]))
             site.build_in(work, inputs.with_errors(scraped, inputs.changes))
 
@@ -105,8 +106,6 @@ def rebuild_results(repeat: int) -> list[tuple[str, str]]:
     import shutil
     import subprocess
     import sys
-
-    from . import transaction
 
     fixtures = ROOT / "tests" / "fixtures" / "html"
     samples = []
@@ -154,9 +153,6 @@ def _peak_rss_mib(code: str) -> float:
 
 def scale_results(repeat: int) -> list[tuple[str, str]]:
     """How scrape and build grow with the number of codes (expected: linearly)."""
-    from . import merge
-    from .synthetic import scaled_page
-
     real = (ROOT / "tests" / "fixtures" / "html" / "testnet-errors.d6ab31a.en.html").read_text(encoding="utf-8")
     results = []
     base_scrape = base_build = 0.0
@@ -173,7 +169,7 @@ def scale_results(repeat: int) -> list[tuple[str, str]]:
         base_build = base_build or seconds
         results.append((f"scale {factor}x: render + build ({len(data['codes'])} codes)", f"{seconds:.1f} s ({seconds / base_build:.1f}x the 1x time)"))
     scrape_100 = (
-        "from scraper.parse import read_source\nfrom scraper.synthetic import scaled_page\n"
+        "import sys\nsys.path.insert(0, 'tests')\nfrom scraper.parse import read_source\nfrom support.synthetic import scaled_page\n"
         "page = scaled_page(open('tests/fixtures/html/testnet-errors.d6ab31a.en.html').read(), 100)\n"
         "read_source('synthetic', page.encode())"
     )
@@ -187,7 +183,7 @@ def scale_results(repeat: int) -> list[tuple[str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scraper.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
     parser.add_argument("--repeat", type=int, default=5, help="samples per median (default 5)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)

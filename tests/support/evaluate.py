@@ -1,4 +1,4 @@
-"""How well lookup lands on the right page: ``python -m scraper.evaluate [--browser] [--bench]``.
+"""How well lookup lands on the right page: ``make eval`` (``PYTHONPATH=tests python -m support.evaluate [--site] [--bench]``).
 
 Reads the dev set of real pasted errors (``tests/fixtures/eval/pasted-errors-dev.tsv``,
 each row from a public issue), resolves each with the Python resolver, and with
@@ -22,16 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import resolve, search_index, site, store
-from .inputs import Inputs
+from scraper import resolve, search_index, site, store
+from scraper.inputs import Inputs
+from support.chromium import CHROMIUM, chromium
 
 ROOT = store.ROOT
 EVAL_PATH = ROOT / "tests" / "fixtures" / "eval" / "pasted-errors-dev.tsv"
 DATA_PATH = ROOT / "data" / "errors.json"
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's; never a downloaded browser
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"
-]
 SIZE_BUDGET = 150_000  # index + script, uncompressed, bytes
 
 
@@ -140,21 +137,6 @@ def harness(index: dict) -> Iterator[str]:
         (root / "index.html").write_text(_HARNESS_PAGE, encoding="utf-8")
         with site.serve(root) as url:
             yield url + "index.html"
-
-
-@contextmanager
-def chromium() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright."""
-    if not CHROMIUM.exists():
-        raise RuntimeError(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def open_harness(browser: Any, url: str) -> Any:
@@ -308,7 +290,7 @@ def bench_browser(data_path: Path = DATA_PATH) -> dict[str, float]:
 
 
 def bench_results() -> list[tuple[str, str]]:
-    """(name, value) rows for ``make bench`` (scraper.bench calls this)."""
+    """(name, value) rows for ``make bench`` (support.bench calls this)."""
     python = bench_lookup()
     speed = f"{python['lookups_per_second']:,.0f} lookups/s, {python['lookups_per_cpu_second']:,.0f} per CPU second"
     size = f"{python['total_bytes'] / 1024:.0f} KiB ({python['index_bytes']:,} + {python['script_bytes']:,} B)"
@@ -333,7 +315,7 @@ def bench_results() -> list[tuple[str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scraper.evaluate", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="make eval", description=__doc__.split("\n\n")[0])
     parser.add_argument("--browser", action="store_true", help="also run resolver.js in Chromium")
     parser.add_argument("--site", action="store_true", help="also type every input into the built site's search box")
     parser.add_argument("--bench", action="store_true", help="also print speed and size")
