@@ -59,14 +59,16 @@ serve: site
 test: $(STAMP) $(AXE)
 	$(PY) -m pytest
 
-UPSTREAM_EN ?= https://developers.binance.com/docs/binance-spot-api-docs/testnet/errors
-UPSTREAM_ZH ?= https://developers.binance.com/docs/zh-CN/binance-spot-api-docs/testnet/errors
-UPSTREAM_FILTERS ?= https://raw.githubusercontent.com/binance/binance-spot-api-docs/master/testnet/filters.md
+# Upstream's URLs live in scraper/model.py; these override them only when set.
+UPSTREAM_EN ?=
+UPSTREAM_ZH ?=
+UPSTREAM_FILTERS ?=
 REBUILD_FLAGS ?=
+REBUILD_URLS = $(if $(UPSTREAM_EN),--en "$(UPSTREAM_EN)") $(if $(UPSTREAM_ZH),--zh "$(UPSTREAM_ZH)") $(if $(UPSTREAM_FILTERS),--filters "$(UPSTREAM_FILTERS)")
 
 # The only target that touches the network.
 rebuild: $(STAMP)
-	$(PY) -m scraper rebuild --en "$(UPSTREAM_EN)" --zh "$(UPSTREAM_ZH)" --filters "$(UPSTREAM_FILTERS)" $(REBUILD_FLAGS)
+	$(PY) -m scraper rebuild $(REBUILD_URLS) $(REBUILD_FLAGS)
 
 # Which codes, filter failures and rejection messages still lack curated guidance.
 coverage: $(STAMP)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import changes, fetch, filterdefs, guards, guidance, merge, rebuild, render, resolve, search_index, site, store, transaction
 from .inputs import Inputs
-from .model import DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
+from .model import DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
 from .parse import read_source
 from .parse.filters import read_filters_source
 
@@ -208,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild_cmd = commands.add_parser("rebuild", help="fetch upstream, and replace data, snapshot and site all or nothing")
     rebuild_cmd.add_argument("--en", default=DEFAULT_PAGE_URLS["en"], help="URL of the English page")
     rebuild_cmd.add_argument("--zh", default=DEFAULT_PAGE_URLS["zh-CN"], help="URL of the zh-CN page")
-    rebuild_cmd.add_argument("--filters", default=rebuild.DEFAULT_FILTERS_URL, help="URL of the filters page's Markdown")
+    rebuild_cmd.add_argument("--filters", default=DEFAULT_FILTERS_URL, help="URL of the filters page's Markdown")
     rebuild_cmd.add_argument("--timeout", type=float, default=20.0, help="seconds per request (default 20)")
     rebuild_cmd.add_argument("--attempts", type=int, default=3, help="tries per page (default 3)")
     rebuild_cmd.add_argument("--backoff", type=float, default=1.0, help="seconds before the first retry, doubled after")

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsonschema
 import yaml
 
+from . import store
 from .model import ScrapeError
 from .store import ROOT
 
@@ -76,12 +76,7 @@ def _reject_number_keys(data: dict, origin: str) -> None:
 
 def validate(data: dict, origin: str) -> None:
     _reject_number_keys(data, origin)
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    validator = jsonschema.Draft202012Validator(schema)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise ScrapeError(f"{origin}: schema violation at {where}: {error.message}")
+    store.validate(data, origin, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
 def load(path: Path) -> dict:

@@ -16,6 +16,8 @@ DEFAULT_PAGE_URLS = {
     "en": f"{UPSTREAM_SITE}/docs/binance-spot-api-docs/testnet/errors",
     "zh-CN": f"{UPSTREAM_SITE}/docs/zh-CN/binance-spot-api-docs/testnet/errors",
 }
+# The filters page's source: the live page is rendered HTML; its Markdown is upstream's own file.
+DEFAULT_FILTERS_URL = "https://raw.githubusercontent.com/binance/binance-spot-api-docs/master/testnet/filters.md"
 
 
 class ScrapeError(Exception):

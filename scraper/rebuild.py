@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import changes, fetch, filterdefs, guards, merge, site, store, transaction
 from .inputs import CURATED_FILES, Inputs
-from .model import DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
+from .model import DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
 from .parse import read_source
 
 MANIFEST = Path("upstream") / "manifest.json"
@@ -29,8 +29,7 @@ HISTORY = Path("data") / "changes.json"
 VENDORED_NAMES = {"en": "testnet-errors.en.html", "zh-CN": "testnet-errors.zh-CN.html"}
 
 
-# The filters page's source (the live page is rendered HTML; its Markdown is upstream's own file).
-DEFAULT_FILTERS_URL = "https://raw.githubusercontent.com/binance/binance-spot-api-docs/master/testnet/filters.md"
+# The vendored copy of the filters page's Markdown in upstream/
 FILTERS_FILE = "testnet_filters.md"
 FILTERS_DATA = Path("data") / "filters.json"
 

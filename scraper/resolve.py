@@ -643,20 +643,3 @@ def resolve(index: dict, text: str) -> Match | None:
     if page is not None:
         return _match(index, page, code.value if code else None, None)
     return _resolve_with_code(c, text, code) if code is not None else _resolve_without_code(c, text)
-
-
-def explain(index: dict, text: str, top: int = 5) -> list[dict]:
-    """The best-scoring messages for a text: for tuning and bug reports."""
-    c = compiled(index)
-    scored = sorted(score_entries(c, normalize(text), everything=True).accepted, key=Scored.key, reverse=True)
-    return [
-        {
-            "text": c.entries[s.entry][1],
-            "page": index["pages"][c.entries[s.entry][0]]["path"],
-            "recall": round(s.recall, 3),
-            "share": round(s.share, 3),
-            "exact": s.exact,
-            "found": s.found,
-        }
-        for s in scored[:top]
-    ]
