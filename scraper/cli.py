@@ -8,11 +8,15 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from . import changes, fetch, filterdefs, guards, guidance, merge, rebuild, render, resolve, search_index, site, store, transaction
-from .inputs import Inputs
-from .model import DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
-from .parse import read_source
-from .parse.filters import read_filters_source
+from scraper import rebuild, transaction
+from scraper.catalog import changes, filterdefs, guidance, store
+from scraper.catalog.inputs import Inputs
+from scraper.catalog.model import DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
+from scraper.ingest import fetch, guards, merge
+from scraper.ingest.parse import read_source
+from scraper.ingest.parse.filters import read_filters_source
+from scraper.search import resolve, search_index
+from scraper.site import builder, render
 
 ROOT = store.ROOT
 DEFAULT_DATA = "data/errors.json"
@@ -82,7 +86,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     with transaction.exclusive(ROOT, "build") as txn:
-        site.build(load_inputs(args), txn, ROOT / args.site_dir)
+        builder.build(load_inputs(args), txn, ROOT / args.site_dir)
     print(f"built {args.site_dir}/", file=sys.stderr)
     return 0
 

@@ -18,10 +18,14 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from . import changes, fetch, filterdefs, guards, merge, site, store, transaction
-from .inputs import CURATED_FILES, Inputs
-from .model import DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
-from .parse import read_source
+from scraper import transaction
+from scraper.catalog import changes, filterdefs, store
+from scraper.catalog.inputs import CURATED_FILES, Inputs
+from scraper.catalog.model import DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
+from scraper.ingest import fetch, guards, merge
+from scraper.ingest.parse import decode_page, read_source
+from scraper.ingest.parse.filters import FILTERS_PAGE_URLS, filters_page_kind, read_filters_source
+from scraper.site import builder
 
 MANIFEST = Path("upstream") / "manifest.json"
 DATA = Path("data") / "errors.json"
@@ -190,9 +194,6 @@ def rebuild(root: Path, options: Options = Options(), now: datetime | None = Non
 
 
 def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> Outcome:
-    from .parse import decode_page
-    from .parse.filters import FILTERS_PAGE_URLS, filters_page_kind, read_filters_source
-
     root = txn.root
     old = store.load(root / DATA)
     old_filters = filterdefs.load(root / FILTERS_DATA)
@@ -236,7 +237,7 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
     (work_data / DATA.name).write_text(store.dumps(new), encoding="utf-8")
     (work_data / HISTORY.name).write_text(store.dumps(history), encoding="utf-8")
     (work_data / FILTERS_DATA.name).write_text(store.dumps(new_filters), encoding="utf-8")
-    docs, built = site.build_into(Inputs.load(work_data), txn.work)
+    docs, built = builder.build_into(Inputs.load(work_data), txn.work)
 
     manifest = load_manifest(root)
     if fetched is not None:

@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .model import ScrapeError
+from scraper.catalog.model import ScrapeError
 
 STATE_DIR = ".transaction"
 LOCK_FILE = "lock"
@@ -146,7 +146,6 @@ def write_journal(path: Path, changes: list[Change]) -> None:
 
 class Transaction:
     """The outputs one command replaces; nothing outside the scratch folder changes before :meth:`commit`."""
-
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.state_dir = self.root / STATE_DIR

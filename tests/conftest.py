@@ -6,7 +6,6 @@ import functools
 from pathlib import Path
 
 import pytest
-
 from support.chromium import CHROMIUM, MISSING, chromium
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,14 +28,14 @@ def history_index() -> list[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def seed_copies():
-    from scraper.parse import read_source
+    from scraper.ingest.parse import read_source
 
     return read_source(str(SEED), SEED.read_bytes())
 
 
 @pytest.fixture(scope="session")
 def seed_catalog(seed_copies):
-    from scraper.merge import merge
+    from scraper.ingest.merge import merge
 
     return merge(seed_copies)
 
@@ -46,7 +45,7 @@ DATA = ROOT / "data" / "errors.json"
 
 @functools.cache
 def _committed_inputs():
-    from scraper.inputs import Inputs
+    from scraper.catalog.inputs import Inputs
 
     return Inputs.load(ROOT / "data")
 

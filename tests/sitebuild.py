@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scraper import site as site_stage
-from scraper.site import serve  # noqa: F401 - tests import it from here
 from conftest import DATA, committed_inputs, inputs_with
+
+from scraper.site import builder
+from scraper.site.builder import serve  # noqa: F401 - tests import it from here
 
 
 def build_site(data: dict | Path, workdir: Path) -> Path:
@@ -16,7 +17,7 @@ def build_site(data: dict | Path, workdir: Path) -> Path:
         inputs = inputs_with(data)
     else:
         inputs = committed_inputs() if Path(data) == DATA else inputs_with(json.loads(Path(data).read_text(encoding="utf-8")))
-    return site_stage.build_in(workdir, inputs)
+    return builder.build_in(workdir, inputs)
 
 
 def load_json(path: Path) -> dict:

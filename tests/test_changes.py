@@ -10,12 +10,12 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-
-from scraper import changes, merge, store
-from scraper.parse import read_source
-from scraper.render import build_pages
-
 from conftest import DATA, ROOT, history_index, inputs_with
+
+from scraper.catalog import changes, store
+from scraper.ingest import merge
+from scraper.ingest.parse import read_source
+from scraper.site.render import build_pages
 
 TESTNET = [row for row in history_index() if row["path"] == "testnet/errors.md"]  # INDEX order is commit order
 

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import HISTORY, HTML, LIVE_HTML, ROOT, SEED
 
 

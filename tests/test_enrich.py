@@ -6,10 +6,10 @@ import copy
 import json
 
 import pytest
-
 from conftest import ROOT, committed_inputs
-from scraper import enrich
-from scraper.model import ScrapeError
+
+from scraper.catalog.model import ScrapeError
+from scraper.facts import enrich
 
 
 @pytest.fixture(scope="module")

@@ -15,14 +15,13 @@ import zlib
 from datetime import datetime, timezone
 
 import pytest
-
-from scraper import fetch
-from scraper.fetch import MARKDOWN_TYPES, PAGE_TYPES, HttpPolicy, fetch_url, redirect_refusal, retry_after_seconds
-from scraper.model import ScrapeError
-from scraper.parse import MAX_BYTES
-
 from conftest import ROOT
 from upstream_server import Route, UpstreamServer, closed_port_url
+
+from scraper.catalog.model import ScrapeError
+from scraper.ingest import fetch
+from scraper.ingest.fetch import MARKDOWN_TYPES, PAGE_TYPES, HttpPolicy, fetch_url, redirect_refusal, retry_after_seconds
+from scraper.ingest.parse import MAX_BYTES
 
 ONCE = HttpPolicy(timeout=2.0, attempts=1, backoff=0.0)
 PAGE = b"<!doctype html><html><body><h3 id='-1000'>-1000 UNKNOWN</h3><p>An unknown error occurred.</p></body></html>" * 20
@@ -120,8 +119,8 @@ def test_a_server_that_never_answers_times_out_on_every_attempt(upstream):
 
 BOMB_PROBE = """
 import json, resource, sys
-from scraper import fetch
-from scraper.model import ScrapeError
+from scraper.ingest import fetch
+from scraper.catalog.model import ScrapeError
 fetch._client(0.0, 1.0).close()  # httpx, httpcore and the CA bundle loaded before the baseline
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:

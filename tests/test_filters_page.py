@@ -10,11 +10,11 @@ from pathlib import Path
 
 import markdown
 import pytest
-
 from conftest import ROOT, committed_inputs
-from scraper import filterdefs
-from scraper.model import ScrapeError
-from scraper.parse.filters import (
+
+from scraper.catalog import filterdefs
+from scraper.catalog.model import ScrapeError
+from scraper.ingest.parse.filters import (
     DEFAULT_FILTERS_PAGE,
     DOCTOC_CREDIT,
     FILTERS_PAGE_URLS,

@@ -10,15 +10,15 @@ import random
 import time
 
 import pytest
+from conftest import HISTORY, HTML, SEED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scraper import merge, store
-from scraper.model import ScrapeError
-from scraper.parse import read_source
-from scraper.parse.html import MAX_NESTING
-
-from conftest import HISTORY, HTML, SEED
+from scraper.catalog import store
+from scraper.catalog.model import ScrapeError
+from scraper.ingest import merge
+from scraper.ingest.parse import read_source
+from scraper.ingest.parse.html import MAX_NESTING
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 SECONDS_PER_INPUT = 20.0

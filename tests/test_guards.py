@@ -8,13 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-from scraper import guards
-from scraper.merge import merge
-from scraper.model import ScrapeError
-from scraper.parse import read_source
-
 from conftest import DATA, HISTORY, HTML
+
+from scraper.catalog.model import ScrapeError
+from scraper.ingest import guards
+from scraper.ingest.merge import merge
+from scraper.ingest.parse import read_source
 
 
 def parse(path: Path):

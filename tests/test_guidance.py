@@ -10,10 +10,11 @@ from decimal import Decimal
 
 import pytest
 import yaml
-
 from conftest import ROOT, committed_inputs
-from scraper import enrich, filter_rules, filterdefs, guidance
-from scraper.model import ScrapeError
+
+from scraper.catalog import filterdefs, guidance
+from scraper.catalog.model import ScrapeError
+from scraper.facts import enrich, filter_rules
 
 GUIDANCE = ROOT / "data" / "guidance.yaml"
 

@@ -11,13 +11,13 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-
-from scraper import merge, store
-from scraper.parse import read_source
-from scraper.parse.blocks import MAX_TEXT_CHARS
-
 from conftest import HTML
 from sitebuild import build_site, serve
+
+from scraper.catalog import store
+from scraper.ingest import merge
+from scraper.ingest.parse import read_source
+from scraper.ingest.parse.blocks import MAX_TEXT_CHARS
 
 pytestmark = pytest.mark.browser
 

@@ -14,12 +14,13 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
-from scraper import resolve, search_index, store
-from scraper.inputs import Inputs
-from scraper.model import ScrapeError
-from scraper.render import build_pages
+
+from scraper.catalog import store
+from scraper.catalog.inputs import Inputs
+from scraper.catalog.model import ScrapeError
+from scraper.search import resolve, search_index
+from scraper.site.render import build_pages
 
 NEW_FILTER = "MAX_NUM_WIDGETS"
 

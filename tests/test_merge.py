@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from scraper.merge import merge
-from scraper.parse import read_source
-
 from conftest import HISTORY
+
+from scraper.ingest.merge import merge
+from scraper.ingest.parse import read_source
 
 
 def parse(path):

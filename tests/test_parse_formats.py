@@ -7,14 +7,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-
-from scraper.model import ScrapeError
-from scraper.parse import blocks as blocks_module
-from scraper.parse import detect_format, read_source
-from scraper.parse.markdown import tokenize
-from scraper.parse.blocks import MAX_NAME_CHARS, MAX_TEXT_CHARS, Table
-
 from conftest import HTML, LIVE_HTML, SEED, history_index
+
+from scraper.catalog.model import ScrapeError
+from scraper.ingest.parse import blocks as blocks_module
+from scraper.ingest.parse import detect_format, read_source
+from scraper.ingest.parse.blocks import MAX_NAME_CHARS, MAX_TEXT_CHARS, Table
+from scraper.ingest.parse.markdown import tokenize
 
 
 def parse(path):

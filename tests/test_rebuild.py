@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from scraper import fetch, rebuild
-from scraper.model import ScrapeError
-
 from conftest import HTML, ROOT
 from upstream_server import Route, UpstreamServer, closed_port_url
+
+from scraper import rebuild
+from scraper.catalog.model import ScrapeError
+from scraper.ingest import fetch
 
 EN_PATH, ZH_PATH = "/docs/binance-spot-api-docs/testnet/errors", "/docs/zh-CN/binance-spot-api-docs/testnet/errors"
 FILTERS_PATH = "/binance/binance-spot-api-docs/master/testnet/filters.md"

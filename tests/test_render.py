@@ -7,13 +7,11 @@ import json
 import re
 
 import pytest
-
-from scraper.markup import md_inline, md_text
-from scraper.model import Message
-from scraper.render import GENERATED_CONFIG, build_pages
-
 from conftest import DATA, HOSTILE, committed_inputs, inputs_with
 
+from scraper.catalog.model import Message
+from scraper.site.markup import md_inline, md_text
+from scraper.site.render import GENERATED_CONFIG, build_pages
 
 
 @pytest.fixture(scope="module")

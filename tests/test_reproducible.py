@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from scraper.site import source_date_epoch
+from conftest import DATA
 from sitebuild import build_site, load_json
 
-from conftest import DATA
+from scraper.site.builder import source_date_epoch
 
 
 def tree(root: Path) -> dict[str, str]:

@@ -10,10 +10,12 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import FIXTURES, ROOT, committed_inputs, inputs_with
-from scraper import paths, resolve, search_index, store
 from support.evaluate import SIZE_BUDGET, load_cases, python_answers, report
+
+from scraper.catalog import store
+from scraper.search import resolve, search_index
+from scraper.site import paths
 
 DATA = ROOT / "data" / "errors.json"
 # Top-1 answers right on tests/fixtures/eval/pasted-errors-dev.tsv (of 135).  Raise it when
@@ -254,7 +256,7 @@ def test_the_index_is_built_from_the_data_alone(data):
 def test_paths_are_the_sites(data, index):
     pages = index["pages"]
     assert {p["path"] for p in pages if p["kind"] == "code"} == {paths.code_path(c["code"]) for c in data["codes"]}
-    from scraper import filterdefs
+    from scraper.catalog import filterdefs
 
     site_filters = filterdefs.with_defined_filters(data, committed_inputs().filters)["filter_failures"]
     assert {p["path"] for p in pages if p["kind"] == "filter"} == {paths.filter_path(r["filter"]) for r in site_filters}

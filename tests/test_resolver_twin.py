@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 
 import pytest
-
 from conftest import FIXTURES, ROOT, inputs_with
-from scraper import resolve, search_index, store
 from support.evaluate import browser_answers, harness, load_cases, open_harness, python_answers, report
 from test_resolve import EVAL_CORRECT, UNIT_INPUTS
+
+from scraper.catalog import store
+from scraper.search import resolve, search_index
 
 pytestmark = pytest.mark.browser
 

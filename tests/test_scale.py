@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 
 import pytest
-
-from scraper import merge, store
-from scraper.parse import read_source
-from support.synthetic import scaled_page
-from sitebuild import build_site
-
 from conftest import HTML
+from sitebuild import build_site
+from support.synthetic import scaled_page
+
+from scraper.catalog import store
+from scraper.ingest import merge
+from scraper.ingest.parse import read_source
 
 REAL = (HTML / "testnet-errors.d6ab31a.en.html").read_text(encoding="utf-8")
 

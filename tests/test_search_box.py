@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
-from scraper import store
-from support import evaluate
-
 from conftest import DATA
 from sitebuild import serve
+from support import evaluate
+
+from scraper.catalog import store
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from scraper.model import message_pattern
+from scraper.catalog.model import message_pattern
 
 
 def by_code(catalog, code):

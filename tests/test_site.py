@@ -8,11 +8,10 @@ import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
-
-from scraper import paths
+from conftest import DATA, ROOT, committed_inputs
 from support.linkcheck import check_site, redirect_target, resolve_redirect
 
-from conftest import DATA, ROOT, committed_inputs
+from scraper.site import paths
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +59,7 @@ def test_short_links_land_on_the_canonical_page(built_site, data):
 
 
 def test_machine_readable_files_are_published(built_site, data):
-    from scraper import store
+    from scraper.catalog import store
 
     published = json.loads((built_site / "errors.json").read_text(encoding="utf-8"))
     store.validate(published, "published errors.json")
@@ -98,9 +97,9 @@ def test_site_builds_with_zensical(tmp_path):
     zensical = shutil.which("zensical", path=str(ROOT / ".venv" / "bin")) or shutil.which("zensical")
     if zensical is None:
         pytest.skip("Zensical is not installed (requirements-dev.txt pins it; `make install`)")
-    from scraper import render, site
+    from scraper.site import builder, render
 
-    site.prepare_workdir(tmp_path)
+    builder.prepare_workdir(tmp_path)
     render.render(committed_inputs(), tmp_path / "docs")
     result = subprocess.run([zensical, "build"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -112,7 +111,6 @@ def test_site_builds_with_zensical(tmp_path):
 def test_every_upstream_error_page_anchor_exists_upstream(built_site):
     """Links into the upstream page name ids that the page (same version, as served) really has."""
     from bs4 import BeautifulSoup
-
     from conftest import HTML
 
     upstream_ids = {}

@@ -6,12 +6,11 @@ import copy
 import json
 
 import pytest
-
-from scraper import paths
-from scraper.model import Message
-
 from conftest import ARTIFACTS, DATA, HOSTILE
 from sitebuild import build_site, serve
+
+from scraper.catalog.model import Message
+from scraper.site import paths
 
 pytestmark = pytest.mark.browser
 

@@ -6,12 +6,11 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
-
-from scraper import paths
-from scraper.inputs import Inputs
-from scraper.render import Curated, build_pages
-
 from conftest import DATA, inputs_with
+
+from scraper.catalog.inputs import Inputs
+from scraper.site import paths
+from scraper.site.render import Curated, build_pages
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +58,7 @@ def test_filter_pages_explain_the_filter(built_site):
 def test_unknown_guidance_key_fails_the_build(data, tmp_path):
     import shutil
 
-    from scraper.model import ScrapeError
+    from scraper.catalog.model import ScrapeError
 
     root = tmp_path
     shutil.copytree(DATA.parent, root / "data")

@@ -20,13 +20,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
-from scraper import transaction
-from scraper.model import ScrapeError
-
 from conftest import ROOT
 from test_rebuild import EN_PATH, FAST, FILTERS_PATH, ZH_PATH, make_workspace, serve_version
 from upstream_server import UpstreamServer
+
+from scraper import transaction
+from scraper.catalog.model import ScrapeError
 
 NEW_VERSION = "f88f5cc"  # adds -2043 to what the committed data holds
 LAST_MODIFIED = "Mon, 09 Mar 2026 10:00:00 GMT"  # fixed, so two runs write the same bytes
@@ -312,15 +311,15 @@ def test_a_damaged_journal_is_named_not_guessed(tmp_path):
 
 def test_any_writing_command_first_completes_an_interrupted_rebuild(reference, upstream, tmp_path):
     """`make site` after a rebuild killed mid-publish: the data it builds from is the whole new data."""
-    from scraper import site
-    from scraper.inputs import Inputs
+    from scraper.catalog.inputs import Inputs
+    from scraper.site import builder
 
     tree = fresh_workspace(tmp_path / "tree", reference["template"])
     kill_at = reference["checkpoints"].index("publish data/errors.json") + 1
     assert rebuild(tree, upstream, {transaction.KILL_AT_ENV: str(kill_at)}).returncode == -signal.SIGKILL
     assert (tree / transaction.STATE_DIR / transaction.JOURNAL_FILE).exists()
     with transaction.exclusive(tree, "build") as txn:
-        site.build(Inputs.load(tree / "data"), txn)  # loaded under the lock, after the repair
+        builder.build(Inputs.load(tree / "data"), txn)  # loaded under the lock, after the repair
     after = snapshot(tree)
     for top in ("data", "upstream"):
         assert part(after, top) == part(reference["new"], top)

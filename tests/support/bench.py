@@ -14,14 +14,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-
-from scraper import merge, render, site, store, transaction
-from scraper.cli import scrape as scrape_sources
-from scraper.inputs import Inputs
-from scraper.parse import read_source
-from scraper.store import ROOT
 from support import evaluate
 from support.synthetic import scaled_page
+
+from scraper import transaction
+from scraper.catalog import store
+from scraper.catalog.inputs import Inputs
+from scraper.catalog.store import ROOT
+from scraper.cli import scrape as scrape_sources
+from scraper.ingest import merge
+from scraper.ingest.parse import read_source
+from scraper.site import builder, render
 
 HTML_COPIES = [
     ROOT / "tests" / "fixtures" / "html" / "testnet-errors.f88f5cc.en.html",
@@ -67,15 +70,15 @@ def run(repeat: int) -> list[tuple[str, str]]:
 
     inputs = Inputs.load(ROOT / "data")
     with tempfile.TemporaryDirectory() as tmp:
-        work = site.prepare_workdir(Path(tmp))
+        work = builder.prepare_workdir(Path(tmp))
         render_time = median_seconds(lambda: render.render(inputs, work / "docs"), repeat)
         results.append(("render pages (median)", f"{render_time * 1000:.0f} ms"))
-        bare = median_seconds(lambda: site.mkdocs_build(work / "mkdocs.yml", work / "site"), repeat)
+        bare = median_seconds(lambda: builder.mkdocs_build(work / "mkdocs.yml", work / "site"), repeat)
         results.append(("mkdocs build of rendered pages (median)", f"{bare * 1000:.0f} ms"))
 
         def pipeline() -> None:
             scraped = store.catalog_to_dict(scrape_sources([str(SNAPSHOT)]))
-            site.build_in(work, inputs.with_errors(scraped, inputs.changes))
+            builder.build_in(work, inputs.with_errors(scraped, inputs.changes))
 
         whole = median_seconds(pipeline, repeat)
         results.append(("snapshot -> built site (median)", f"{whole * 1000:.0f} ms"))
@@ -97,7 +100,7 @@ def _rebuild_workspace(folder: Path) -> Path:
 
     for name in ("data", "upstream"):
         shutil.copytree(ROOT / name, folder / name)
-    site.prepare_workdir(folder)
+    builder.prepare_workdir(folder)
     return folder
 
 
@@ -115,7 +118,7 @@ def rebuild_results(repeat: int) -> list[tuple[str, str]]:
         shutil.copyfile(fixtures / "testnet-errors.f88f5cc.en.html", served / "en.html")
         shutil.copyfile(fixtures / "testnet-errors.f88f5cc.zh-CN.html", served / "zh-CN.html")
         shutil.copyfile(ROOT / "upstream" / "testnet_filters.md", served / "filters.md")
-        with site.serve(served) as base:
+        with builder.serve(served) as base:
             for attempt in range(repeat):
                 tree = _rebuild_workspace(Path(tmp) / f"tree-{attempt}")
                 command = [sys.executable, "-m", "scraper", "rebuild", "--root", str(tree),
@@ -165,18 +168,18 @@ def scale_results(repeat: int) -> list[tuple[str, str]]:
         data = store.catalog_to_dict(merge.merge(read_source("synthetic", scaled_page(real, factor).encode("utf-8"))))
         synthetic = Inputs.load(ROOT / "data").with_errors(data)
         with tempfile.TemporaryDirectory() as tmp:
-            seconds = median_seconds(lambda: site.build_in(Path(tmp), synthetic), 1 if factor > 1 else repeat)
+            seconds = median_seconds(lambda: builder.build_in(Path(tmp), synthetic), 1 if factor > 1 else repeat)
         base_build = base_build or seconds
         results.append((f"scale {factor}x: render + build ({len(data['codes'])} codes)", f"{seconds:.1f} s ({seconds / base_build:.1f}x the 1x time)"))
     scrape_100 = (
-        "import sys\nsys.path.insert(0, 'tests')\nfrom scraper.parse import read_source\nfrom support.synthetic import scaled_page\n"
+        "import sys\nsys.path.insert(0, 'tests')\nfrom scraper.ingest.parse import read_source\nfrom support.synthetic import scaled_page\n"
         "page = scaled_page(open('tests/fixtures/html/testnet-errors.d6ab31a.en.html').read(), 100)\n"
         "read_source('synthetic', page.encode())"
     )
     results.append(("scale 100x: peak memory of the scrape", f"{_peak_rss_mib(scrape_100):.0f} MiB"))
     build_1 = (
-        "import tempfile, pathlib\nfrom scraper import site\nfrom scraper.inputs import Inputs\n"
-        "site.build_in(pathlib.Path(tempfile.mkdtemp()), Inputs.load(pathlib.Path('data')))"
+        "import tempfile, pathlib\nfrom scraper.site import builder\nfrom scraper.catalog.inputs import Inputs\n"
+        "builder.build_in(pathlib.Path(tempfile.mkdtemp()), Inputs.load(pathlib.Path('data')))"
     )
     results.append(("scale 1x: peak memory of render + build", f"{_peak_rss_mib(build_1):.0f} MiB"))
     return results

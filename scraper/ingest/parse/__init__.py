@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from ..model import ParsedCopy, ScrapeError, SourceInfo
+from scraper.catalog.model import ParsedCopy, ScrapeError, SourceInfo
+
 from .html import looks_like_html, read_html
 from .markdown import read_markdown
 from .text import looks_like_text_snapshot, read_text

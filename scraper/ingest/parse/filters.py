@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import UPSTREAM_SITE, ScrapeError, SourceInfo
+from scraper.catalog.model import UPSTREAM_SITE, ScrapeError, SourceInfo
+from scraper.ingest.parse import decode_page
+
 from .blocks import normalize_inline, slugify
 
 FILTERS_PAGE_URLS = {
@@ -60,7 +62,6 @@ class Parameter:
 @dataclass
 class RuleGroup:
     """Rule lines under one lead-in ("A `BUY` order will pass this filter evaluation if:")."""
-
     lead: str  # Markdown inline
     lines: list[str]  # plain formulas: "quantity % stepSize == 0"
 
@@ -390,8 +391,6 @@ def read_filters(text: str, source: SourceInfo, page_url: str | None = None) -> 
 
 def read_filters_source(origin: str, data: bytes, page_url: str | None = None, retrieved_at: str | None = None) -> FiltersPage:
     """Parse the filters page from a file's bytes or an HTTP body."""
-    from . import decode_page
-
     text = decode_page(origin, data)
     if re.match(r"\s*<(!doctype|html)\b", text, re.I):
         raise ScrapeError(f"{origin}: HTML; the filters reader reads upstream's Markdown (filters.md)")

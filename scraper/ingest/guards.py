@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import ParsedCopy, ScrapeError
+from scraper.catalog import store
+from scraper.catalog.model import ParsedCopy, ScrapeError
 
 PRIMARY_LOCALE = "en"
 # More than this share of the last data's codes, rejection messages or filter failures gone
@@ -75,7 +76,6 @@ def previous_data(path: Path) -> dict:
     (``-o /dev/stdout``), and a file that is not the data (a scratch file, another
     format) holds no codes to lose.
     """
-    from . import store
 
     if not path.is_file():
         return {}

@@ -13,6 +13,9 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from scraper.catalog.model import ScrapeError
 
 SCHEMA_VERSION = 1
 REWORD_SIMILARITY = 0.6  # below this, a removed and an added message are two messages, not one reworded
@@ -181,9 +184,7 @@ def record(history: dict, old: dict | None, new: dict, *, version: str, date: st
 
 def version_of_file_name(name: str) -> tuple[str, str]:
     """(version, date) from a history file named DATE_VERSION.md, e.g. 2026-03-09_f88f5cc.md."""
-    from pathlib import Path
 
-    from .model import ScrapeError
 
     match = re.match(r"(\d{4}-\d{2}-\d{2})_(\w+)", Path(name).stem)
     if not match:
@@ -193,8 +194,6 @@ def version_of_file_name(name: str) -> tuple[str, str]:
 
 def replay(versions: list[tuple[str, str, dict]], current: dict, origin: str) -> dict:
     """A changelog of upstream versions (version, date, data), oldest first, that must end on ``current``."""
-    from .model import ScrapeError
-
     history, previous = empty_history(), None
     for version, date, data in versions:
         record(history, previous, data, version=version, date=date)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import jsonschema
 
-from .model import Catalog, ScrapeError
+from scraper.catalog.model import Catalog, ScrapeError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 SCHEMA_PATH = ROOT / "data" / "errors.schema.json"
 SCHEMA_VERSION = 1
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..model import DEFAULT_PAGE_URLS, UPSTREAM_SITE, ParsedCopy, SourceInfo
+from scraper.catalog.model import DEFAULT_PAGE_URLS, UPSTREAM_SITE, ParsedCopy, SourceInfo
+
 from .blocks import interpret
 from .markdown import count_code_headings, tokenize
 

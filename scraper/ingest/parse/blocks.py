@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from ..model import (
+from scraper.catalog.model import (
     UPSTREAM_SITE,
     CodeEntry,
     ParsedCopy,
@@ -33,7 +33,6 @@ class Heading:
 @dataclass
 class Item:
     """A list item or a paragraph: upstream has written messages as both."""
-
     text: str
     is_bullet: bool = True
 
@@ -41,7 +40,6 @@ class Item:
 @dataclass
 class Anchor:
     """A raw ``<a id=…>`` target; it names the heading that follows."""
-
     id: str
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import DEFAULT_PAGE_URLS, ParsedCopy, SourceInfo
+from scraper.catalog.model import DEFAULT_PAGE_URLS, ParsedCopy, SourceInfo
+
 from .blocks import Anchor, Block, Heading, HeadingCount, Item, Table, code_like_numbers, interpret
 
 HEADING_RE = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")

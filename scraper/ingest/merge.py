@@ -8,8 +8,7 @@ and :class:`LocaleConsistency` counts what happened.
 
 from __future__ import annotations
 
-from .guards import refuse_incomplete_copies
-from .model import (
+from scraper.catalog.model import (
     LOCALES,
     Catalog,
     CatalogSection,
@@ -22,6 +21,7 @@ from .model import (
     ScrapeError,
     TableRow,
 )
+from scraper.ingest.guards import refuse_incomplete_copies
 
 
 def _url(copy: ParsedCopy, anchor: str | None) -> str:

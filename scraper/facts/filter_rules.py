@@ -142,7 +142,6 @@ def iceberg_parts(params: Values, inputs: Values) -> list[str]:
 
 def _one_more(count_name: str, limit_name: str) -> Checker:
     """Count filters: the new order (or list, or amendment) must still fit under the limit."""
-
     def check(params: Values, inputs: Values) -> list[str]:
         if dec(inputs[count_name]) + 1 > dec(params[limit_name]):
             return [f"{count_name} + 1 <= {limit_name}"]

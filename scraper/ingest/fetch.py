@@ -30,13 +30,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import urljoin, urlsplit
 
-from .model import ScrapeError
-from .parse import MAX_BYTES
+import httpcore
+import httpx
+
+from scraper.catalog.model import ScrapeError
+from scraper.ingest.parse import MAX_BYTES
 
 if TYPE_CHECKING:
     import ssl
-
-    import httpx
 
 USER_AGENT = "binance-spot-errors-reference/0.1 (static error reference; scrapes the public error page; python-httpx)"
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
@@ -135,7 +136,6 @@ def _time_left(deadline: float, timeout: float | None, error: type[Exception]) -
 
 class _DeadlineStream:
     """An httpcore network stream whose reads and writes may take only the time left."""
-
     def __init__(self, stream, deadline: float) -> None:
         self._stream = stream
         self._deadline = deadline
@@ -144,21 +144,15 @@ class _DeadlineStream:
         return _time_left(self._deadline, timeout, error)
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        import httpcore
-
         return self._stream.read(max_bytes, self._left(timeout, httpcore.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        import httpcore
-
         self._stream.write(buffer, self._left(timeout, httpcore.WriteTimeout))
 
     def close(self) -> None:
         self._stream.close()
 
     def start_tls(self, ssl_context, server_hostname: str | None = None, timeout: float | None = None) -> _DeadlineStream:
-        import httpcore
-
         secured = self._stream.start_tls(ssl_context, server_hostname, self._left(timeout, httpcore.ConnectTimeout))
         return _DeadlineStream(secured, self._deadline)
 
@@ -168,16 +162,11 @@ class _DeadlineStream:
 
 class _DeadlineBackend:
     """httpcore's socket backend, with every stream it opens held to one deadline."""
-
     def __init__(self, deadline: float) -> None:
-        import httpcore
-
         self._backend = httpcore.SyncBackend()
         self._deadline = deadline
 
     def _left(self, timeout: float | None) -> float:
-        import httpcore
-
         return _time_left(self._deadline, timeout, httpcore.ConnectTimeout)
 
     def connect_tcp(
@@ -195,15 +184,10 @@ class _DeadlineBackend:
 
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
-    import httpx
-
     return httpx.create_ssl_context()  # loading the CA bundle costs ~30 ms: once per process
 
 
 def _client(deadline: float, timeout: float) -> httpx.Client:
-    import httpcore
-    import httpx
-
     # A timeout alone bounds each read, not the response: httpcore reads its timeout once
     # per response, so only the network backend can hand each read the time left.  httpx
     # has no public way to give its pool a backend; it is pinned, and tests/test_fetch.py
@@ -219,8 +203,6 @@ def _timed_out(policy: HttpPolicy) -> str:
 
 
 def _describe(error: Exception, policy: HttpPolicy) -> str:
-    import httpx
-
     if isinstance(error, httpx.TimeoutException):
         return _timed_out(policy)
     if isinstance(error, httpx.ConnectError):
@@ -294,7 +276,6 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
 
 class _Retry(Exception):
     """A failure that may pass: try again, after `asked` seconds if the server said so."""
-
     def __init__(self, problem: str, asked: float | None = None) -> None:
         super().__init__(problem)
         self.problem, self.asked = problem, asked
@@ -481,8 +462,6 @@ class _Request:
 
 
 def _attempt(url: str, request: _Request) -> Fetched:
-    import httpx
-
     deadline = time.monotonic() + request.policy.timeout
     current = url
     try:

@@ -11,8 +11,9 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import enrich, filterdefs, guidance, store
-from .model import ScrapeError
+from scraper.catalog import filterdefs, guidance, store
+from scraper.catalog.model import ScrapeError
+from scraper.facts import enrich
 
 ERRORS_FILE = "errors.json"
 FILTERS_FILE = "filters.json"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
 import contextlib
 import functools
 import http.server
@@ -13,19 +16,17 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import render, transaction
-from .inputs import Inputs
-from .model import ScrapeError
-from .store import ROOT
+from scraper.site import render
+from scraper import transaction
+from scraper.catalog.inputs import Inputs
+from scraper.catalog.model import ScrapeError
+from scraper.catalog.store import ROOT
 
 QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 
 def source_date_epoch(data: dict) -> int:
     """The data's own date as SOURCE_DATE_EPOCH, so a rebuild of the same data is byte-identical."""
-    from datetime import datetime, timezone
-    from email.utils import parsedate_to_datetime
-
     for source in data["source"].values():
         stamp = source.get("retrieved_at")
         if not stamp:

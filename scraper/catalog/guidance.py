@@ -18,9 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from . import store
-from .model import ScrapeError
-from .store import ROOT
+from scraper.catalog import store
+from scraper.catalog.model import ScrapeError
+from scraper.catalog.store import ROOT
 
 SCHEMA_PATH = ROOT / "data" / "guidance.schema.json"
 SECTIONS = ("codes", "filters", "messages")

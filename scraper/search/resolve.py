@@ -41,8 +41,8 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable
 
-from . import paths
-from .model import PLACEHOLDER_RE, ParsedCopy, carrier_codes, plain_text
+from scraper.catalog.model import PLACEHOLDER_RE, ParsedCopy, carrier_codes, plain_text
+from scraper.site import paths
 
 INDEX_FORMAT = 1
 
@@ -371,7 +371,6 @@ def segments(text: str, code: CodeEvidence | None) -> list[str]:
 
 class Compiled:
     """What resolving derives from an index once: patterns, keyword postings, the typo table."""
-
     def __init__(self, index: dict):
         if index.get("format") != INDEX_FORMAT:
             raise ValueError(f"search index format {index.get('format')!r}, expected {INDEX_FORMAT}")

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import filterdefs, resolve, store
-from .inputs import Inputs
-from .model import ParsedCopy
-from .parse import read_source
+from scraper.catalog import filterdefs, store
+from scraper.catalog.inputs import Inputs
+from scraper.catalog.model import CodeEntry, ParsedCopy, SourceInfo, TableRow
+from scraper.ingest.parse import read_source  # Every code, message and table row upstream's errors.md, errors_CN.md and
+from scraper.search import resolve
 
-# Every code, message and table row upstream's errors.md, errors_CN.md and
 # testnet/errors.md have said since 2019 (data/past-wordings.json, an input): the old
 # wordings users still paste.  Extracted from the history by `python -m scraper wordings
 # DIR`; a test checks it equals a fresh extraction of tests/fixtures/upstream-history.
@@ -51,8 +51,6 @@ def extract_wordings(copies: list[ParsedCopy]) -> dict:
 
 def wordings_as_copy(wordings: dict) -> ParsedCopy:
     """The extracted wordings in the shape the index builder reads."""
-    from .model import CodeEntry, SourceInfo, TableRow
-
     return ParsedCopy(
         locale="en",
         title="past wordings",

@@ -10,9 +10,10 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from . import store
-from .parse.filters import FiltersPage
-from .store import ROOT
+from scraper.catalog import store
+from scraper.catalog.model import Message
+from scraper.catalog.store import ROOT
+from scraper.ingest.parse.filters import FiltersPage
 
 SCHEMA_PATH = ROOT / "data" / "filters.schema.json"
 SCHEMA_VERSION = 1
@@ -45,7 +46,6 @@ def defined_only_rows(data: dict, filters: dict | None) -> list[dict]:
     shaped like the error page's filter failures: the message upstream's pattern gives it,
     the codes every listed filter failure comes with, and the filter's own summary.
     """
-    from .model import Message
 
     if not filters:
         return []

@@ -17,11 +17,18 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import enrich, feed, filterdefs, guidance, paths, relations, search_index, store
-from .markup import code_fence, md_inline, md_text, placeholder_help, safe_url, front_matter_value
-from .model import UPSTREAM_SITE, carrier_codes
-from .inputs import Inputs
-from .store import ROOT, dumps
+from scraper.facts import enrich
+from scraper.site import feed
+from scraper.catalog import filterdefs
+from scraper.catalog import guidance
+from scraper.site import paths
+from scraper.facts import relations
+from scraper.search import search_index
+from scraper.catalog import store
+from scraper.site.markup import code_fence, md_inline, md_text, placeholder_help, safe_url, front_matter_value
+from scraper.catalog.model import UPSTREAM_SITE, carrier_codes
+from scraper.catalog.inputs import Inputs
+from scraper.catalog.store import ROOT, dumps
 
 TEMPLATES = ROOT / "templates"
 ASSETS = TEMPLATES / "assets"
@@ -63,7 +70,6 @@ def html_href(from_src: str, to_url: str) -> str:
 @dataclass
 class Site:
     """Everything a page may link to, computed once from the data."""
-
     data: dict
     codes: dict[int, dict]
     filters: dict[str, dict]
@@ -176,7 +182,6 @@ def _section_pages(site: Site) -> list[dict]:
 @dataclass
 class Curated:
     """What the project wrote beside the data (guidance) and what is derived from it (facts)."""
-
     facts: dict  # scraper.enrich.enrich(): {"codes": {"-1021": …}, "filters": {…}, "messages": {…}}
     filters: dict | None  # the upstream filters page (data/filters.json)
     definitions: dict[str, dict]

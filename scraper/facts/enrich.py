@@ -13,7 +13,6 @@ Every value is JSON (lists in a fixed order, no sets), so the output is determin
 
 from __future__ import annotations
 
-
 import csv
 import functools
 import re
@@ -21,8 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import guidance as guidance_mod
-from .model import ScrapeError, plain_text
+from scraper.catalog import guidance as guidance_mod
+from scraper.catalog.model import ScrapeError, plain_text
 
 CHANNELS = ("REST", "WebSocket API", "FIX", "SBE")  # the order lists are given in
 # Upstream: a filter failure arrives as -1013 (the code whose message points at the table).

@@ -19,7 +19,8 @@ from html import unescape
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from ..model import DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError, SourceInfo, escape_markdown
+from scraper.catalog.model import DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError, SourceInfo, escape_markdown
+
 from .blocks import Anchor, Block, Heading, HeadingCount, Item, Table, code_like_numbers, interpret
 
 SKIPPED_TAGS = {"script", "style", "noscript", "nav", "aside", "button", "footer", "svg", "pre", "template", "iframe"}

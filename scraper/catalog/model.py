@@ -27,7 +27,6 @@ class ScrapeError(Exception):
 @dataclass(frozen=True)
 class SourceInfo:
     """Where one upstream copy came from."""
-
     origin: str  # file path as given, or URL
     format: str  # html | text | markdown
     sha256: str
@@ -58,7 +57,6 @@ class CodeEntry:
 @dataclass
 class TableRow:
     """A row of the rejection-message table or of the filter-failure table."""
-
     text: str
     description: str
     codes: list[int]
@@ -71,7 +69,6 @@ class TableRow:
 @dataclass
 class ParsedCopy:
     """One locale's copy of the upstream page, as read from one source."""
-
     locale: str
     title: str
     page_url: str
@@ -112,7 +109,6 @@ class Code:
 @dataclass
 class Row:
     """An entry of the rejection-message or the filter-failure table."""
-
     text: str
     plain: str
     placeholders: list[str]
