@@ -19,7 +19,7 @@ from conftest import ROOT
 from upstream_server import Route, UpstreamServer, closed_port_url
 
 from scraper.catalog.model import ScrapeError
-from scraper.ingest import fetch
+from scraper.ingest import deadline
 from scraper.ingest.fetch import MARKDOWN_TYPES, PAGE_TYPES, HttpPolicy, fetch_url, redirect_refusal, retry_after_seconds
 from scraper.ingest.parse import MAX_BYTES
 
@@ -119,9 +119,9 @@ def test_a_server_that_never_answers_times_out_on_every_attempt(upstream):
 
 BOMB_PROBE = """
 import json, resource, sys
-from scraper.ingest import fetch
+from scraper.ingest import deadline, fetch
 from scraper.catalog.model import ScrapeError
-fetch._client(0.0, 1.0).close()  # httpx, httpcore and the CA bundle loaded before the baseline
+deadline.client(0.0, 1.0).close()  # httpx, httpcore and the CA bundle loaded before the baseline
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
     fetched = fetch.fetch_url(sys.argv[1], fetch.HttpPolicy(timeout=30.0, attempts=1))
@@ -148,7 +148,7 @@ def test_a_gzip_bomb_is_refused_with_memory_bounded(upstream):
 def test_an_inflating_body_stops_at_the_limit(upstream, coding):
     body = gzip_of_zeros(64) if coding == "gzip" else zlib.compress(bytes(64 * 2**20), 9)
     url = serve(upstream, Route(body, headers={"Content-Encoding": coding}))
-    fetch._ssl_context()  # loaded once per process: not part of what a fetch holds
+    deadline.ssl_context()  # loaded once per process: not part of what a fetch holds
     tracemalloc.start()
     try:
         message = failure(url, HttpPolicy(timeout=5.0, attempts=1, max_bytes=2**20))

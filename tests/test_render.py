@@ -10,8 +10,9 @@ import pytest
 from conftest import DATA, HOSTILE, committed_inputs, inputs_with
 
 from scraper.catalog.model import Message
+from scraper.site.config import GENERATED_CONFIG
 from scraper.site.markup import md_inline, md_text
-from scraper.site.render import GENERATED_CONFIG, build_pages
+from scraper.site.render import build_pages
 
 
 @pytest.fixture(scope="module")

@@ -208,22 +208,22 @@ def test_a_message_of_several_codes_without_one_names_them_all(data, index):
 @pytest.mark.parametrize("text, kind, code, path", HISTORY, ids=[row[0][:40] for row in HISTORY])
 def test_old_wordings_come_from_the_history(data, index, text, kind, code, path):
     assert answer(index, text) == (kind, code, path)
-    assert answer(resolve.build_index(data), text) is None  # no rule names them: the history does
+    assert answer(search_index.build_index(data), text) is None  # no rule names them: the history does
 
 
 @pytest.mark.parametrize("text, kind, code, path", HISTORY_AND_NEAR, ids=[row[0][:40] for row in HISTORY_AND_NEAR])
 def test_old_wordings_close_to_todays(data, index, text, kind, code, path):
-    assert answer(index, text) == answer(resolve.build_index(data), text) == (kind, code, path)
+    assert answer(index, text) == answer(search_index.build_index(data), text) == (kind, code, path)
 
 
 def test_history_aliases_keep_current_names_and_lead_to_current_pages(data, index):
     assert index["pages"][index["names"]["MIN_NOTIONAL"]]["path"] == "filters/min-notional/"  # still current
     renamed = {name for name, page in index["names"].items() if index["pages"][page]["kind"] == "filter" and index["pages"][page]["name"] != name}
     assert renamed == {"MAX_ALGO_ORDERS", "EXCHANGE_MAX_ALGO_ORDERS"}
-    current = {resolve.message_key(text) for _, text in resolve.current_texts(data, index["pages"])}
+    current = {search_index.message_key(text) for _, text in search_index.current_texts(data, index["pages"])}
     texts = [entry[1] for entry in index["entries"]]
-    assert len(texts) == len({(entry[0], resolve.message_key(entry[1])) for entry in index["entries"]})
-    old = [text for text in texts if resolve.message_key(text) not in current]
+    assert len(texts) == len({(entry[0], search_index.message_key(entry[1])) for entry in index["entries"]})
+    old = [text for text in texts if search_index.message_key(text) not in current]
     assert "Precision is over the maximum defined for this asset." in old
     assert not any(re.search("[\u4e00-\u9fff]", text) for text in old)
 
@@ -247,7 +247,7 @@ def test_the_index_is_built_from_the_data_alone(data):
          "locales": ["en"], "translations": {},
          "messages": [{"text": "Brand new problem with '%s' today.", "plain": "Brand new problem with '%s' today.", "placeholders": ["%s"], "pattern": "^$"}]}
     )
-    index = resolve.build_index(changed)
+    index = search_index.build_index(changed)
     assert answer(index, "APIError(code=-1121): Invalid symbol.") == ("not-found", -1121, None)
     assert answer(index, "Brand new problem with 'BTCUSDT' today") == ("code", -1999, "codes/-1999/")
     assert answer(index, "BRAND_NEW") == ("code", -1999, "codes/-1999/")
@@ -284,7 +284,7 @@ def test_messages_of_other_binance_apis_rarely_land_here(index):
     """Precision: ccxt's messages for codes this reference lacks (futures, margin, ...), pasted without
     their code, must mostly find nothing.  The few that land share the reference's wording."""
     known = {int(code) for code in index["codes"]}
-    spot_texts = {resolve.message_key(entry[1]) for entry in index["entries"]}
+    spot_texts = {search_index.message_key(entry[1]) for entry in index["entries"]}
     lines = (FIXTURES / "upstream-history" / "ccxt-binance-exceptions.tsv").read_text(encoding="utf-8").splitlines()
     rows = list(csv.DictReader([line for line in lines if not line.startswith("#")], delimiter="\t", quoting=csv.QUOTE_NONE))
     foreign = set()
@@ -293,7 +293,7 @@ def test_messages_of_other_binance_apis_rarely_land_here(index):
             continue
         found = re.search(r'"msg":"(.*?)"', row["comment"])  # the comment quotes the response, or is the message
         text = found.group(1) if found else row["comment"].strip()
-        if text and not text.startswith(("undocumented", "{")) and resolve.message_key(text) not in spot_texts:
+        if text and not text.startswith(("undocumented", "{")) and search_index.message_key(text) not in spot_texts:
             foreign.add(text)
     landed = sorted(text for text in foreign if resolve.resolve(index, text) is not None)
     assert len(foreign) > 400

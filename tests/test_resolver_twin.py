@@ -11,6 +11,7 @@ from test_resolve import EVAL_CORRECT, UNIT_INPUTS
 
 from scraper.catalog import store
 from scraper.search import resolve, search_index
+from scraper.search import words as search_words
 
 pytestmark = pytest.mark.browser
 
@@ -39,9 +40,9 @@ def corpus(data: dict) -> list[str]:
 def variants(data: dict) -> list[str]:
     """Each upstream message cut short and with words dropped, alone and after its code or another:
     inputs near every threshold and through every branch the scoring has."""
-    pages = resolve.build_index(data)["pages"]
+    pages = search_index.build_index(data)["pages"]
     out = []
-    for page, text in resolve.current_texts(data, pages):
+    for page, text in search_index.current_texts(data, pages):
         found = text.split()
         cut = [" ".join(found[: max(1, round(len(found) * keep))]) for keep in (0.6, 0.8)]
         cut += [" ".join(word for i, word in enumerate(found) if i % step != step - 1) for step in (2, 3, 4, 5)]
@@ -51,13 +52,13 @@ def variants(data: dict) -> list[str]:
 
 
 def python_steps(index: dict, text: str) -> dict:
-    normalized = resolve.normalize(text)
-    found = resolve.words(normalized)
+    normalized = search_words.normalize(text)
+    found = search_words.words(normalized)
     code = resolve.find_code(index, normalized)
     return {
         "normalized": normalized,
         "words": found,
-        "keywords": resolve.keywords(found),
+        "keywords": search_words.keywords(found),
         "code": [code.value, code.known] if code else None,  # not `end`: Python counts code points, JS UTF-16 units
         "segments": resolve.segments(normalized, code),
     }
@@ -107,5 +108,5 @@ def test_browser_twin_matches_python_on_the_site_index(browser, data):
 def test_browser_twin_matches_python_without_history(browser, data):
     """Another index, same agreement: the twin follows the index, not a copy of today's data."""
     inputs = [case.input for case in load_cases()] + UNIT_INPUTS
-    _, differences = twin_differences(browser, resolve.build_index(data), inputs)
+    _, differences = twin_differences(browser, search_index.build_index(data), inputs)
     assert not differences, "\n".join(differences[:20])

@@ -10,7 +10,8 @@ from conftest import DATA, inputs_with
 
 from scraper.catalog.inputs import Inputs
 from scraper.site import paths
-from scraper.site.render import Curated, build_pages
+from scraper.site.model import Curated
+from scraper.site.render import build_pages
 
 
 @pytest.fixture(scope="module")

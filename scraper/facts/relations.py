@@ -13,11 +13,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from scraper.catalog.model import (  # Words every entry of a kind uses; they say nothing about the subject.
-    carrier_codes,
-    plain_text,
-)
+from scraper.catalog.model import carrier_codes, plain_text
 
+# Words every entry of a kind uses; they say nothing about the subject.
 STOPWORDS = frozenset(
     """a an and are as at be been by can cannot could does for from has have in is it may must no not of on or
     should than that the this to was were when which will with would your you

@@ -20,24 +20,26 @@ URL and the problem.
 
 from __future__ import annotations
 
-import functools
 import time
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import httpcore
 import httpx
 
 from scraper.catalog.model import ScrapeError
+from scraper.ingest.deadline import client as _client
+from scraper.ingest.decode import ACCEPT_ENCODING, Truncated
+from scraper.ingest.decode import Decoder as _Decoder
+from scraper.ingest.decode import codings as _codings
+from scraper.ingest.decode import size as _size
 from scraper.ingest.parse import MAX_BYTES
 
 if TYPE_CHECKING:
-    import ssl
+    pass
 
 USER_AGENT = "binance-spot-errors-reference/0.1 (static error reference; scrapes the public error page; python-httpx)"
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
@@ -45,7 +47,6 @@ RETRY_AFTER_STATUS = {429, 503}
 REDIRECT_STATUS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 5
 DEFAULT_PORTS = {"http": 80, "https": 443}
-ACCEPT_ENCODING = "gzip, deflate"
 
 # The error page may be fetched rendered (HTML) or as upstream's Markdown source; the
 # filters page only as Markdown, which raw file hosts label text/plain.
@@ -121,81 +122,6 @@ def _request_headers(validators: dict[str, str] | None, accept: frozenset[str]) 
         "Accept": _accept_header(accept),
         "Accept-Encoding": ACCEPT_ENCODING,
     } | _conditional_headers(validators)
-
-
-# --- the deadline: every socket operation gets only the time left --------------------------
-
-
-def _time_left(deadline: float, timeout: float | None, error: type[Exception]) -> float:
-    """What an operation may take: the time left (or its own timeout if shorter); `error` if none is."""
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise error("deadline passed")
-    return left if timeout is None else min(timeout, left)
-
-
-class _DeadlineStream:
-    """An httpcore network stream whose reads and writes may take only the time left."""
-    def __init__(self, stream, deadline: float) -> None:
-        self._stream = stream
-        self._deadline = deadline
-
-    def _left(self, timeout: float | None, error: type[Exception]) -> float:
-        return _time_left(self._deadline, timeout, error)
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, self._left(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, self._left(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(self, ssl_context, server_hostname: str | None = None, timeout: float | None = None) -> _DeadlineStream:
-        secured = self._stream.start_tls(ssl_context, server_hostname, self._left(timeout, httpcore.ConnectTimeout))
-        return _DeadlineStream(secured, self._deadline)
-
-    def get_extra_info(self, info: str):
-        return self._stream.get_extra_info(info)
-
-
-class _DeadlineBackend:
-    """httpcore's socket backend, with every stream it opens held to one deadline."""
-    def __init__(self, deadline: float) -> None:
-        self._backend = httpcore.SyncBackend()
-        self._deadline = deadline
-
-    def _left(self, timeout: float | None) -> float:
-        return _time_left(self._deadline, timeout, httpcore.ConnectTimeout)
-
-    def connect_tcp(
-        self, host: str, port: int, timeout: float | None = None, local_address: str | None = None, socket_options=None
-    ) -> _DeadlineStream:
-        stream = self._backend.connect_tcp(host, port, self._left(timeout), local_address, socket_options)
-        return _DeadlineStream(stream, self._deadline)
-
-    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options=None) -> _DeadlineStream:
-        return _DeadlineStream(self._backend.connect_unix_socket(path, self._left(timeout), socket_options), self._deadline)
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-
-@functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    return httpx.create_ssl_context()  # loading the CA bundle costs ~30 ms: once per process
-
-
-def _client(deadline: float, timeout: float) -> httpx.Client:
-    # A timeout alone bounds each read, not the response: httpcore reads its timeout once
-    # per response, so only the network backend can hand each read the time left.  httpx
-    # has no public way to give its pool a backend; it is pinned, and tests/test_fetch.py
-    # fails if this stops working.  (A proxy from the environment gets httpx's own
-    # transport: the checks between chunks still stop it, one read late at worst.)
-    transport = httpx.HTTPTransport(verify=_ssl_context())
-    transport._pool = httpcore.ConnectionPool(ssl_context=_ssl_context(), network_backend=_DeadlineBackend(deadline))
-    return httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
 
 
 def _timed_out(policy: HttpPolicy) -> str:
@@ -303,82 +229,7 @@ def _pause(url: str, retry: _Retry, policy: HttpPolicy, attempt: int, waited: fl
     return retry.asked
 
 
-# --- the body: bounded, decoded here -------------------------------------------------------
-
-
-def _size(n: int) -> str:
-    return f"{n // 2**20} MiB" if n % 2**20 == 0 else f"{n} bytes"
-
-
-def _codings(url: str, header: str | None) -> str | None:
-    """The one Content-Encoding to undo (None for identity); anything not asked for is refused."""
-    codings = [c.strip().lower() for c in (header or "").split(",") if c.strip() and c.strip().lower() != "identity"]
-    if not codings:
-        return None
-    if len(codings) == 1 and codings[0] in ("gzip", "x-gzip", "deflate"):
-        return codings[0]
-    raise ScrapeError(f"{url}: Content-Encoding {header.strip()} was not asked for (the request accepts {ACCEPT_ENCODING})")
-
-
-def _zlib_wrapped(head: bytes) -> bool:
-    """Whether a deflate body starts with the zlib header RFC 1950 asks for (method 8, check bits)."""
-    cmf, flg = head[0], head[1]
-    return cmf & 0x0F == 8 and cmf >> 4 <= 7 and (cmf << 8 | flg) % 31 == 0
-
-
-class _Decoder:
-    """Undoes a Content-Encoding in steps that never produce more than `limit` bytes in all.
-
-    zlib's `max_length` stops inflating at the limit and keeps the rest of the input in
-    `unconsumed_tail`, so a bomb is refused after `limit` bytes, not after it is inflated.
-    """
-
-    def __init__(self, url: str, coding: str | None, limit: int) -> None:
-        self.url, self.coding, self.limit = url, coding, limit
-        self.produced = 0
-        self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16) if coding in ("gzip", "x-gzip") else None
-        self._head = b""  # a deflate body's first bytes, until they show whether it is zlib-wrapped
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        if self.coding is None:
-            yield data  # identity: the received-bytes limit already holds
-            return
-        if self._zlib is None:
-            # "deflate" means zlib-wrapped, but some servers send it raw (httpx reads both)
-            data, self._head = self._head + data, b""
-            if len(data) < 2:
-                self._head = data
-                return
-            self._zlib = zlib.decompressobj(zlib.MAX_WBITS if _zlib_wrapped(data) else -zlib.MAX_WBITS)
-        while data:
-            yield self._count(self._inflate(data))
-            if not self._zlib.eof:
-                data = self._zlib.unconsumed_tail
-            elif data := self._zlib.unused_data:
-                self._next_member()
-
-    def _inflate(self, data: bytes) -> bytes:
-        room = self.limit - self.produced + 1  # one byte more than allowed shows the overflow
-        try:
-            return self._zlib.decompress(data, room)
-        except zlib.error as error:
-            raise ScrapeError(f"{self.url}: {self.coding} body is corrupt ({error})") from None
-
-    def _count(self, piece: bytes) -> bytes:
-        self.produced += len(piece)
-        if self.produced > self.limit:
-            raise ScrapeError(f"{self.url}: {self.coding} body inflates past the {_size(self.limit)} limit; refused")
-        return piece
-
-    def _next_member(self) -> None:
-        # a gzip body may be several members back to back; a deflate stream is one
-        if self.coding == "deflate":
-            raise ScrapeError(f"{self.url}: deflate body has data after its end")
-        self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
-
-    def check_complete(self) -> None:
-        if self.coding is not None and (self._zlib is None or not self._zlib.eof):
-            raise _Retry(f"{self.coding} body truncated (the compressed stream does not end)")
+# --- the body: bounded, decoded by scraper.ingest.decode -------------------------------------
 
 
 def _declared_length(response: httpx.Response) -> int | None:
@@ -408,7 +259,10 @@ def _read_body(url: str, response: httpx.Response, policy: HttpPolicy, deadline:
     if declared is not None and received != declared:
         raise _Retry(f"body truncated ({received} of {declared} bytes)")
     if received:  # an empty body is the parser's to name
-        decoder.check_complete()
+        try:
+            decoder.check_complete()
+        except Truncated as error:
+            raise _Retry(str(error)) from None
     return bytes(body)
 
 

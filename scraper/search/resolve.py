@@ -1,8 +1,8 @@
 """Land on the right page from whatever a user pastes: a code, a name, a message, a whole log line.
 
-Two halves.  :func:`build_index` turns ``data/errors.json`` (and, optionally, the
-upstream history) into a small JSON-serialisable index; :func:`resolve` reads a
-pasted text against it.  ``templates/assets/javascripts/resolver.js`` is the
+``scraper.search.search_index`` builds a small JSON-serialisable index from the
+inputs; :func:`resolve` reads a pasted text against it, with the words of
+``scraper.search.words``.  ``templates/assets/javascripts/resolver.js`` is the
 browser twin: the same algorithm over the same index, function for function
 under the same names.  Change both or neither; ``tests/test_resolver_twin.py``
 compares their answers.
@@ -35,14 +35,9 @@ fixed at build time, so every score is the same IEEE quotient in both.
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable
-
-from scraper.catalog.model import PLACEHOLDER_RE, ParsedCopy, carrier_codes, plain_text
-from scraper.site import paths
+from typing import Any
 
 INDEX_FORMAT = 1
 
@@ -61,227 +56,8 @@ TUNING = {
     "placeholder_words": 12,
 }
 
-# --- words (resolver.js: normalize, words, keywords, stem, deletions) ---------------
-
-# Explicit classes instead of \s, \d, \w: Python's are Unicode-aware, JavaScript's
-# are not, and the twin must see the same characters.
-_WHITESPACE_RE = re.compile("[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
-_JSON_ESCAPE_RE = re.compile(r"\\u([0-9a-fA-F]{4})")
-_QUOTES_RE = re.compile("[\"`\u00b4\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033]")
-_WORD_RE = re.compile(r"[a-z0-9_]+")
-_DIGITS_RE = re.compile(r"^[0-9]+$")
-_CJK_RE = re.compile("[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
-
-
-def normalize(text: str) -> str:
-    """One spelling for what varies between copies of a message: escapes, quotes, whitespace, case."""
-    # JSON inside a string and Go's %q print \u003c for '<'; repr and JSON escape quotes.
-    text = _JSON_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), text)
-    text = unicodedata.normalize("NFKC", text)  # full-width "：" from CJK logs is ":"
-    text = text.replace("\\'", "'").replace('\\"', '"')
-    text = _QUOTES_RE.sub("'", text)
-    text = _WHITESPACE_RE.sub(" ", text).strip(" ")
-    return text.lower()
-
-
-def stem(word: str) -> str:
-    """Crude suffix stripping: 'supported' and 'support', 'requests' and 'request' are one word."""
-    if len(word) > 5 and word.endswith("ing"):
-        return word[:-3]
-    if len(word) > 4 and word.endswith("ed"):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
-def words(normalized: str) -> list[str]:
-    """The text as a word sequence; identifiers (lot_size) stay whole and unstemmed."""
-    result = []
-    for raw in _WORD_RE.findall(normalized):
-        word = raw.strip("_")
-        if word:
-            result.append(word if "_" in word else stem(word))
-    return result
-
-
-def keywords(sequence: Iterable[str | None]) -> list[str]:
-    """The distinct words that carry meaning: no numbers (placeholders fill them), no single letters."""
-    seen: dict[str, None] = {}
-    for word in sequence:
-        if word and len(word) > 1 and not _DIGITS_RE.match(word):
-            seen.setdefault(word, None)
-    return list(seen)
-
-
-def typo_eligible(word: str, min_length: int) -> bool:
-    return len(word) >= min_length and re.search("[0-9_]", word) is None
-
-
-def deletions(word: str) -> list[str]:
-    """The word and each spelling with one letter dropped: two words one typo apart share one."""
-    return [word] + [word[:i] + word[i + 1 :] for i in range(len(word))]
-
-
-def items_pattern(items: list[str | None], placeholder_words: int) -> str:
-    """A message's pattern at word level: its words in order, a placeholder standing for a few words.
-
-    Searched in ``" " + " ".join(words) + " "``; the spaces are the word boundaries.
-    Words are [a-z0-9_] only, so nothing needs escaping in either regex dialect.
-    """
-    slot = f"(?: [^ ]+){{0,{placeholder_words}}}?"
-    return "".join(" " + item if item else slot for item in items) + "(?= )"
-
-
-# --- building the index -------------------------------------------------------
-
-_TRAILING_PUNCT_RE = re.compile(r"[ .!;:,]+$")
-
-
-def message_items(plain: str) -> list[str | None]:
-    """The message as words, None where upstream's %s, %d or {param} stands."""
-    items: list[str | None] = []
-    for i, piece in enumerate(PLACEHOLDER_RE.split(plain)):
-        if i:
-            items.append(None)
-        items.extend(words(normalize(piece)))
-    return items
-
-
-def message_key(plain: str) -> str:
-    """Two texts with one key are one message: they differ only in case, quotes or the final dot."""
-    return _TRAILING_PUNCT_RE.sub("", normalize(plain))
-
-
-def _is_identifier(name: str) -> bool:
-    return re.fullmatch(r"[A-Z][A-Z0-9_]*", name) is not None
-
-
-def _pages(data: dict) -> list[dict]:
-    pages: list[dict] = []
-    for code in data["codes"]:
-        number, name = code["code"], code["name"]
-        pages.append({"kind": "code", "code": number, "name": name, "path": paths.code_path(number), "codes": [number]})
-    for row in data["filter_failures"]:
-        name, path = row["filter"], paths.filter_path(row["filter"])
-        pages.append({"kind": "filter", "name": name, "text": row["plain"], "path": path, "codes": carrier_codes(row)})
-    slugs = paths.message_slugs([row["text"] for row in data["engine_messages"]])
-    for row in data["engine_messages"]:
-        path = paths.message_path(slugs[row["text"]])
-        pages.append({"kind": "message", "text": row["plain"], "path": path, "codes": carrier_codes(row)})
-    return pages
-
-
-def _code_pages(pages: list[dict]) -> dict[int, int]:
-    return {page["code"]: i for i, page in enumerate(pages) if page["kind"] == "code"}
-
-
-def current_texts(data: dict, pages: list[dict]) -> list[tuple[int, str]]:
-    """(page, message) for every message upstream shows now; rows first, they are the more specific pages."""
-    texts = [(i, page["text"]) for i, page in enumerate(pages) if page["kind"] in ("message", "filter")]
-    code_pages = _code_pages(pages)
-    for code in data["codes"]:
-        page = code_pages[code["code"]]
-        for message in code["messages"]:
-            if message["plain"] != code["name"]:  # -2010 NEW_ORDER_REJECTED repeats its name as its message
-                texts.append((page, message["plain"]))
-        if not _is_identifier(code["name"]):
-            # -2021 "Order cancel-replace partially failed": this heading is what the API sends
-            texts.append((page, code["name"]))
-    return texts
-
-
-def _page_by_description(data: dict, pages: list[dict]) -> dict[str, int]:
-    row_pages = {(p["kind"], p["text"]): i for i, p in enumerate(pages) if p["kind"] in ("filter", "message")}
-    found: dict[str, int] = {}
-    for kind, table in (("filter", data["filter_failures"]), ("message", data["engine_messages"])):
-        for row in table:
-            page = row_pages[(kind, row["plain"])]
-            found.setdefault(message_key(plain_text(row["description"])), page)
-    return found
-
-
-def history_texts(
-    data: dict, pages: list[dict], history: Iterable[ParsedCopy]
-) -> tuple[list[tuple[int, str]], dict[str, str]]:
-    """Old wordings users still paste, each led to today's page; and renamed filters (old name -> new).
-
-    A code's old message belongs to the code while the code exists.  A table row
-    that disappeared is the current row with the same description: upstream fixed
-    "This action disabled is on this account." and renamed MAX_ALGO_ORDERS to
-    MAX_NUM_ALGO_ORDERS without touching the explanation.  Chinese copies only
-    add translated descriptions, never what the API sends, and are left out.
-    """
-    code_pages = _code_pages(pages)
-    by_description = _page_by_description(data, pages)
-    current_filters = {row["filter"] for row in data["filter_failures"]}
-    old: dict[str, tuple[int, str]] = {}
-    renamed: dict[str, str] = {}
-    for copy in history:
-        for entry in copy.codes:
-            if entry.code not in code_pages:
-                continue  # a code upstream dropped: its old text has no page here
-            for message in entry.messages:
-                plain = plain_text(message)
-                if plain != entry.name:
-                    old.setdefault(message_key(plain), (code_pages[entry.code], plain))
-        for row in copy.engine_messages + copy.filter_failures:
-            page = by_description.get(message_key(plain_text(row.description)))
-            if page is None:
-                continue
-            plain = plain_text(row.text)
-            old.setdefault(message_key(plain), (page, plain))
-            if row.filter and row.filter not in current_filters and pages[page]["kind"] == "filter":
-                renamed.setdefault(row.filter, pages[page]["name"])
-    current = {message_key(text) for _, text in current_texts(data, pages)}
-    texts = [value for key, value in old.items() if key not in current and not _CJK_RE.search(value[1])]
-    return sorted(texts), dict(sorted(renamed.items()))
-
-
-def _weights(entry_keywords: list[list[str]]) -> dict[str, int]:
-    """Rarer words weigh more (inverse document frequency), as integers: sums are exact in both languages."""
-    frequency: dict[str, int] = {}
-    for found in entry_keywords:
-        for word in found:
-            frequency[word] = frequency.get(word, 0) + 1
-    count = len(entry_keywords)
-    return {word: round(100 * math.log(1 + count / n)) for word, n in sorted(frequency.items())}
-
-
-def build_index(data: dict, history: Iterable[ParsedCopy] | None = None) -> dict:
-    """The lookup index of one ``errors.json``: exactly what ``resolve`` and ``resolver.js`` read.
-
-    ``history``: parsed old copies of the upstream page (see ``scraper.search_index.read_history``);
-    without it, old wordings and renamed filters are not recognised.
-    """
-    pages = _pages(data)
-    old_texts, renamed = history_texts(data, pages, history) if history is not None else ([], {})
-    entries: list[list] = []
-    seen: set[tuple[int, str]] = set()
-    for page, text in current_texts(data, pages) + old_texts:
-        items = message_items(text)
-        key = (page, message_key(text))
-        if key in seen or not keywords(items):
-            continue
-        seen.add(key)
-        entries.append([page, text, items])
-    names: dict[str, int] = {}
-    for i, page in enumerate(pages):
-        if page["kind"] in ("code", "filter") and _is_identifier(page["name"]):
-            names.setdefault(page["name"], i)
-    filter_pages = {page["name"]: i for i, page in enumerate(pages) if page["kind"] == "filter"}
-    for old_name, new_name in renamed.items():
-        names.setdefault(old_name, filter_pages[new_name])
-    return {
-        "format": INDEX_FORMAT,
-        "tuning": dict(TUNING),
-        "pages": pages,
-        "codes": {str(code): i for code, i in _code_pages(pages).items()},
-        "names": names,
-        "entries": entries,
-        "weights": _weights([keywords(entry[2]) for entry in entries]),
-    }
-
+from scraper.search.evidence import CodeEvidence, find_code, segments
+from scraper.search.words import WORD_RE, deletions, items_pattern, keywords, normalize, typo_eligible, words
 
 # --- resolving ------------------------------------------------------------------
 
@@ -301,72 +77,7 @@ class Match:
         return data
 
 
-# "code=-1013", "'code': -1121", "[code] => -1022", "errorCode: -1021", "Code - 2013", "['code']=> int(-1013)".
-# Not "httpCode" or "statusCode": a letter before "code" makes it another word.
-_CODE_CONTEXT_RE = re.compile(
-    r"(?<![a-z0-9])(?:error_?|err_?|api_?)?code(?![a-z0-9])"
-    r"[ '\])]*(?:=>|[:=])? ?(?:int\()?(- ?)?([0-9]{1,6})(?![0-9]|\.[0-9])"
-)
-# A negative number on its own: "(-1000)", "ERROR: -1013,", "(400, -1125, …)".  Not "2018-09-28" (a digit
-# before), not "x-1013" (a letter before), not "-1013.5" (a decimal), not a 13-digit epoch.
-_SIGNED_RE = re.compile(r"(?<![a-z0-9_.\-/])-([0-9]{4,5})(?![0-9]|\.[0-9])")
-_ONLY_NUMBER_RE = re.compile(r"^(- ?)?([0-9]{1,6})[.!]?$")
 _FILTER_FAILURE_RE = re.compile(r"filter failure ?[:\-]? ?'?([a-z][a-z0-9_]*)")
-# Where a client prints the message field: "msg":"…", 'msg': '…', msg=…, [msg] => …, Message: …
-_MESSAGE_FIELD_RE = re.compile(r"(?<![a-z0-9_])(?:msg|message|error_?message)'?\]? ?(?:=>|[:=]) ?(.+)$")
-_FIELD_END_RE = re.compile(r"' ?[,}\]]")
-_LEADING_NOISE_RE = re.compile(r"^[ :,)\]'=>\-]+")
-
-
-@dataclass(frozen=True)
-class CodeEvidence:
-    value: int
-    known: bool
-    end: int  # where the number ends in the text: the message usually follows it
-
-
-def _code_evidence(index: dict, sign: str | None, digits: str, end: int) -> CodeEvidence | None:
-    number = int(digits)
-    if not sign and 100 <= number <= 599:
-        return None  # an HTTP status ("binance 429", "[_httpcode] => 400"), never an API code
-    value = -number if sign else number
-    if str(value) in index["codes"]:
-        return CodeEvidence(value, True, end)
-    if value > 0 and str(-value) in index["codes"]:
-        return CodeEvidence(-value, True, end)  # "code=2010": the minus got lost
-    return CodeEvidence(value, False, end)
-
-
-def find_code(index: dict, text: str) -> CodeEvidence | None:
-    """The strongest code evidence: classes in order, a known code first within a class."""
-    contextual = [_code_evidence(index, m.group(1), m.group(2), m.end()) for m in _CODE_CONTEXT_RE.finditer(text)]
-    signed = [_code_evidence(index, "-", m.group(1), m.end()) for m in _SIGNED_RE.finditer(text)]
-    only = _ONLY_NUMBER_RE.match(text)
-    alone = [_code_evidence(index, only.group(1), only.group(2), only.end())] if only else []
-    for group in (contextual, signed, alone):
-        found = [evidence for evidence in group if evidence is not None]
-        if found:
-            return next((evidence for evidence in found if evidence.known), found[0])
-    return None
-
-
-def segments(text: str, code: CodeEvidence | None) -> list[str]:
-    """The whole text, and the parts a client wrapper marks as the message (a msg field, what follows the code)."""
-    found = [text]
-    field = _MESSAGE_FIELD_RE.search(text)
-    if field:
-        found.append(field.group(1))
-    if code is not None:
-        found.append(text[code.end :])
-    result: list[str] = []
-    for segment in found:
-        segment = _LEADING_NOISE_RE.sub("", segment)
-        end = _FIELD_END_RE.search(segment, 1)
-        if end:
-            segment = segment[: end.start()]
-        if segment and segment not in result:
-            result.append(segment)
-    return result
 
 
 class Compiled:
@@ -577,7 +288,7 @@ def filter_page(index: dict, text: str) -> int | None:
 
 def name_page(index: dict, text: str, kinds: tuple[str, ...]) -> int | None:
     """A code or filter named by identifier: LOT_SIZE anywhere; TIMEOUT or "lot size" only on their own."""
-    found = [word.strip("_") for word in _WORD_RE.findall(text)]
+    found = [word.strip("_") for word in WORD_RE.findall(text)]
     candidates = [word for word in found if "_" in word or len(found) == 1]
     if len(found) > 1:
         candidates.append("_".join(found))  # a name typed with spaces

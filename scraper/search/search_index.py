@@ -8,14 +8,21 @@ same inputs.
 from __future__ import annotations
 
 import json
+import math
+import re
 from pathlib import Path
+from typing import Iterable
 
 from scraper.catalog import filterdefs, store
 from scraper.catalog.inputs import Inputs
-from scraper.catalog.model import CodeEntry, ParsedCopy, SourceInfo, TableRow
-from scraper.ingest.parse import read_source  # Every code, message and table row upstream's errors.md, errors_CN.md and
+from scraper.catalog.model import PLACEHOLDER_RE, CodeEntry, ParsedCopy, SourceInfo, TableRow, carrier_codes, plain_text
+from scraper.ingest.parse import read_source
 from scraper.search import resolve
+from scraper.search.resolve import INDEX_FORMAT, TUNING
+from scraper.search.words import CJK_RE, keywords, normalize, words
+from scraper.site import paths
 
+# Every code, message and table row upstream's errors.md, errors_CN.md and
 # testnet/errors.md have said since 2019 (data/past-wordings.json, an input): the old
 # wordings users still paste.  Extracted from the history by `python -m scraper wordings
 # DIR`; a test checks it equals a fresh extraction of tests/fixtures/upstream-history.
@@ -67,7 +74,158 @@ def index_for(inputs: Inputs) -> dict:
     """The site's index: the error data, plus the past wordings (old messages, renamed
     filters) and the filters only the filters page defines, all from the same inputs."""
     site_data = filterdefs.with_defined_filters(inputs.errors, inputs.filters)
-    return resolve.build_index(site_data, [wordings_as_copy(inputs.wordings)] if inputs.wordings else None)
+    return build_index(site_data, [wordings_as_copy(inputs.wordings)] if inputs.wordings else None)
+
+
+# --- building the index (resolve.py reads it; resolver.js too) -------------------------------------------------------
+
+_TRAILING_PUNCT_RE = re.compile(r"[ .!;:,]+$")
+
+
+def message_items(plain: str) -> list[str | None]:
+    """The message as words, None where upstream's %s, %d or {param} stands."""
+    items: list[str | None] = []
+    for i, piece in enumerate(PLACEHOLDER_RE.split(plain)):
+        if i:
+            items.append(None)
+        items.extend(words(normalize(piece)))
+    return items
+
+
+def message_key(plain: str) -> str:
+    """Two texts with one key are one message: they differ only in case, quotes or the final dot."""
+    return _TRAILING_PUNCT_RE.sub("", normalize(plain))
+
+
+def _is_identifier(name: str) -> bool:
+    return re.fullmatch(r"[A-Z][A-Z0-9_]*", name) is not None
+
+
+def _pages(data: dict) -> list[dict]:
+    pages: list[dict] = []
+    for code in data["codes"]:
+        number, name = code["code"], code["name"]
+        pages.append({"kind": "code", "code": number, "name": name, "path": paths.code_path(number), "codes": [number]})
+    for row in data["filter_failures"]:
+        name, path = row["filter"], paths.filter_path(row["filter"])
+        pages.append({"kind": "filter", "name": name, "text": row["plain"], "path": path, "codes": carrier_codes(row)})
+    slugs = paths.message_slugs([row["text"] for row in data["engine_messages"]])
+    for row in data["engine_messages"]:
+        path = paths.message_path(slugs[row["text"]])
+        pages.append({"kind": "message", "text": row["plain"], "path": path, "codes": carrier_codes(row)})
+    return pages
+
+
+def _code_pages(pages: list[dict]) -> dict[int, int]:
+    return {page["code"]: i for i, page in enumerate(pages) if page["kind"] == "code"}
+
+
+def current_texts(data: dict, pages: list[dict]) -> list[tuple[int, str]]:
+    """(page, message) for every message upstream shows now; rows first, they are the more specific pages."""
+    texts = [(i, page["text"]) for i, page in enumerate(pages) if page["kind"] in ("message", "filter")]
+    code_pages = _code_pages(pages)
+    for code in data["codes"]:
+        page = code_pages[code["code"]]
+        for message in code["messages"]:
+            if message["plain"] != code["name"]:  # -2010 NEW_ORDER_REJECTED repeats its name as its message
+                texts.append((page, message["plain"]))
+        if not _is_identifier(code["name"]):
+            # -2021 "Order cancel-replace partially failed": this heading is what the API sends
+            texts.append((page, code["name"]))
+    return texts
+
+
+def _page_by_description(data: dict, pages: list[dict]) -> dict[str, int]:
+    row_pages = {(p["kind"], p["text"]): i for i, p in enumerate(pages) if p["kind"] in ("filter", "message")}
+    found: dict[str, int] = {}
+    for kind, table in (("filter", data["filter_failures"]), ("message", data["engine_messages"])):
+        for row in table:
+            page = row_pages[(kind, row["plain"])]
+            found.setdefault(message_key(plain_text(row["description"])), page)
+    return found
+
+
+def history_texts(
+    data: dict, pages: list[dict], history: Iterable[ParsedCopy]
+) -> tuple[list[tuple[int, str]], dict[str, str]]:
+    """Old wordings users still paste, each led to today's page; and renamed filters (old name -> new).
+
+    A code's old message belongs to the code while the code exists.  A table row
+    that disappeared is the current row with the same description: upstream fixed
+    "This action disabled is on this account." and renamed MAX_ALGO_ORDERS to
+    MAX_NUM_ALGO_ORDERS without touching the explanation.  Chinese copies only
+    add translated descriptions, never what the API sends, and are left out.
+    """
+    code_pages = _code_pages(pages)
+    by_description = _page_by_description(data, pages)
+    current_filters = {row["filter"] for row in data["filter_failures"]}
+    old: dict[str, tuple[int, str]] = {}
+    renamed: dict[str, str] = {}
+    for copy in history:
+        for entry in copy.codes:
+            if entry.code not in code_pages:
+                continue  # a code upstream dropped: its old text has no page here
+            for message in entry.messages:
+                plain = plain_text(message)
+                if plain != entry.name:
+                    old.setdefault(message_key(plain), (code_pages[entry.code], plain))
+        for row in copy.engine_messages + copy.filter_failures:
+            page = by_description.get(message_key(plain_text(row.description)))
+            if page is None:
+                continue
+            plain = plain_text(row.text)
+            old.setdefault(message_key(plain), (page, plain))
+            if row.filter and row.filter not in current_filters and pages[page]["kind"] == "filter":
+                renamed.setdefault(row.filter, pages[page]["name"])
+    current = {message_key(text) for _, text in current_texts(data, pages)}
+    texts = [value for key, value in old.items() if key not in current and not CJK_RE.search(value[1])]
+    return sorted(texts), dict(sorted(renamed.items()))
+
+
+def _weights(entry_keywords: list[list[str]]) -> dict[str, int]:
+    """Rarer words weigh more (inverse document frequency), as integers: sums are exact in both languages."""
+    frequency: dict[str, int] = {}
+    for found in entry_keywords:
+        for word in found:
+            frequency[word] = frequency.get(word, 0) + 1
+    count = len(entry_keywords)
+    return {word: round(100 * math.log(1 + count / n)) for word, n in sorted(frequency.items())}
+
+
+def build_index(data: dict, history: Iterable[ParsedCopy] | None = None) -> dict:
+    """The lookup index of one ``errors.json``: exactly what ``resolve`` and ``resolver.js`` read.
+
+    ``history``: parsed old copies of the upstream page (see ``scraper.search_index.read_history``);
+    without it, old wordings and renamed filters are not recognised.
+    """
+    pages = _pages(data)
+    old_texts, renamed = history_texts(data, pages, history) if history is not None else ([], {})
+    entries: list[list] = []
+    seen: set[tuple[int, str]] = set()
+    for page, text in current_texts(data, pages) + old_texts:
+        items = message_items(text)
+        key = (page, message_key(text))
+        if key in seen or not keywords(items):
+            continue
+        seen.add(key)
+        entries.append([page, text, items])
+    names: dict[str, int] = {}
+    for i, page in enumerate(pages):
+        if page["kind"] in ("code", "filter") and _is_identifier(page["name"]):
+            names.setdefault(page["name"], i)
+    filter_pages = {page["name"]: i for i, page in enumerate(pages) if page["kind"] == "filter"}
+    for old_name, new_name in renamed.items():
+        names.setdefault(old_name, filter_pages[new_name])
+    return {
+        "format": INDEX_FORMAT,
+        "tuning": dict(TUNING),
+        "pages": pages,
+        "codes": {str(code): i for code, i in _code_pages(pages).items()},
+        "names": names,
+        "entries": entries,
+        "weights": _weights([keywords(entry[2]) for entry in entries]),
+    }
+
 
 
 def dumps_index(index: dict) -> str:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
-
 import contextlib
 import functools
 import http.server
@@ -14,13 +11,15 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from scraper.site import render
 from scraper import transaction
 from scraper.catalog.inputs import Inputs
 from scraper.catalog.model import ScrapeError
 from scraper.catalog.store import ROOT
+from scraper.site import render
 
 QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 

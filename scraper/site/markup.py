@@ -17,7 +17,9 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from scraper.catalog.model import ESCAPABLE, PLACEHOLDER_RE, UPSTREAM_SITE, protect_escapes  # HTML's specials, then every character Python-Markdown, its extensions, Jinja or
+from scraper.catalog.model import ESCAPABLE, PLACEHOLDER_RE, UPSTREAM_SITE, protect_escapes
+
+# HTML's specials, then every character Python-Markdown, its extensions, Jinja or
 # Material could read as syntax, each as an entity, in one pass.
 _ENTITIES = (
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}

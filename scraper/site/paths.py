@@ -6,8 +6,11 @@ Every page path is relative to the site root and ends with '/', as MkDocs serves
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
+
+from markupsafe import Markup
 
 
 def code_path(code: int) -> str:
@@ -69,3 +72,30 @@ def section_path(slug: str) -> str:
 FILTERS_INDEX = "filters/"
 MESSAGES_INDEX = "messages/"
 CHANGES_PAGE = "changes/"
+
+
+# --- page sources and links ---------------------------------------------------------------------
+
+
+INDEX_URLS = ("", FILTERS_INDEX, MESSAGES_INDEX, CHANGES_PAGE)
+
+
+def src_of(url_path: str) -> str:
+    """'codes/-1013/' -> 'codes/-1013.md'; 'filters/' -> 'filters/index.md'."""
+    return url_path + "index.md" if url_path in INDEX_URLS else url_path.rstrip("/") + ".md"
+
+
+def url_of(src: str) -> str:
+    """The inverse: 'codes/-1013.md' -> 'codes/-1013/'; 'index.md' -> ''."""
+    return src[: -len("index.md")] if src.endswith("index.md") else src[: -len(".md")] + "/"
+
+
+def md_href(from_src: str, to_src: str) -> Markup:
+    """A Markdown link target from one page source to another; MkDocs checks it in strict mode."""
+    return Markup(posixpath.relpath(to_src, posixpath.dirname(from_src) or "."))
+
+
+def html_href(from_src: str, to_url: str) -> str:
+    """A URL for raw HTML (MkDocs does not rewrite those): relative to the page's served URL."""
+    relative = posixpath.relpath(to_url or ".", url_of(from_src) or ".")
+    return "./" if relative == "." else relative + "/"

@@ -61,8 +61,8 @@ def _page_messages(data: dict, answer: dict) -> set[str]:
     """The messages a page stands for, as keys: a code page's messages and heading, or the row's text."""
     if answer["kind"] == "code":
         code = next(c for c in data["codes"] if c["code"] == answer["code"])
-        return {resolve.message_key(m["plain"]) for m in code["messages"]} | {resolve.message_key(code["name"])}
-    return {resolve.message_key(answer["message"])}
+        return {search_index.message_key(m["plain"]) for m in code["messages"]} | {search_index.message_key(code["name"])}
+    return {search_index.message_key(answer["message"])}
 
 
 def judge(data: dict, case: Case, answer: dict | None) -> bool:
@@ -76,7 +76,7 @@ def judge(data: dict, case: Case, answer: dict | None) -> bool:
     code_ok = answer["code"] == case.expected_code or (answer["code"] is None and case.expected_code in answer["codes"])
     if not code_ok:
         return False
-    return case.expected_message is None or resolve.message_key(case.expected_message) in _page_messages(data, answer)
+    return case.expected_message is None or search_index.message_key(case.expected_message) in _page_messages(data, answer)
 
 
 @dataclass

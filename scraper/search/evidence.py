@@ -1,0 +1,72 @@
+"""Reading a pasted text for a code: the code's evidence, and the message segments around it (resolver.js: findCode, segments)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# "code=-1013", "'code': -1121", "[code] => -1022", "errorCode: -1021", "Code - 2013", "['code']=> int(-1013)".
+# Not "httpCode" or "statusCode": a letter before "code" makes it another word.
+_CODE_CONTEXT_RE = re.compile(
+    r"(?<![a-z0-9])(?:error_?|err_?|api_?)?code(?![a-z0-9])"
+    r"[ '\])]*(?:=>|[:=])? ?(?:int\()?(- ?)?([0-9]{1,6})(?![0-9]|\.[0-9])"
+)
+# A negative number on its own: "(-1000)", "ERROR: -1013,", "(400, -1125, …)".  Not "2018-09-28" (a digit
+# before), not "x-1013" (a letter before), not "-1013.5" (a decimal), not a 13-digit epoch.
+_SIGNED_RE = re.compile(r"(?<![a-z0-9_.\-/])-([0-9]{4,5})(?![0-9]|\.[0-9])")
+_ONLY_NUMBER_RE = re.compile(r"^(- ?)?([0-9]{1,6})[.!]?$")
+# Where a client prints the message field: "msg":"…", 'msg': '…', msg=…, [msg] => …, Message: …
+_MESSAGE_FIELD_RE = re.compile(r"(?<![a-z0-9_])(?:msg|message|error_?message)'?\]? ?(?:=>|[:=]) ?(.+)$")
+_FIELD_END_RE = re.compile(r"' ?[,}\]]")
+_LEADING_NOISE_RE = re.compile(r"^[ :,)\]'=>\-]+")
+
+
+@dataclass(frozen=True)
+class CodeEvidence:
+    value: int
+    known: bool
+    end: int  # where the number ends in the text: the message usually follows it
+
+
+def _code_evidence(index: dict, sign: str | None, digits: str, end: int) -> CodeEvidence | None:
+    number = int(digits)
+    if not sign and 100 <= number <= 599:
+        return None  # an HTTP status ("binance 429", "[_httpcode] => 400"), never an API code
+    value = -number if sign else number
+    if str(value) in index["codes"]:
+        return CodeEvidence(value, True, end)
+    if value > 0 and str(-value) in index["codes"]:
+        return CodeEvidence(-value, True, end)  # "code=2010": the minus got lost
+    return CodeEvidence(value, False, end)
+
+
+def find_code(index: dict, text: str) -> CodeEvidence | None:
+    """The strongest code evidence: classes in order, a known code first within a class."""
+    contextual = [_code_evidence(index, m.group(1), m.group(2), m.end()) for m in _CODE_CONTEXT_RE.finditer(text)]
+    signed = [_code_evidence(index, "-", m.group(1), m.end()) for m in _SIGNED_RE.finditer(text)]
+    only = _ONLY_NUMBER_RE.match(text)
+    alone = [_code_evidence(index, only.group(1), only.group(2), only.end())] if only else []
+    for group in (contextual, signed, alone):
+        found = [evidence for evidence in group if evidence is not None]
+        if found:
+            return next((evidence for evidence in found if evidence.known), found[0])
+    return None
+
+
+def segments(text: str, code: CodeEvidence | None) -> list[str]:
+    """The whole text, and the parts a client wrapper marks as the message (a msg field, what follows the code)."""
+    found = [text]
+    field = _MESSAGE_FIELD_RE.search(text)
+    if field:
+        found.append(field.group(1))
+    if code is not None:
+        found.append(text[code.end :])
+    result: list[str] = []
+    for segment in found:
+        segment = _LEADING_NOISE_RE.sub("", segment)
+        end = _FIELD_END_RE.search(segment, 1)
+        if end:
+            segment = segment[: end.start()]
+        if segment and segment not in result:
+            result.append(segment)
+    return result

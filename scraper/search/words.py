@@ -1,0 +1,78 @@
+"""Words: the one tokenizer of the search (and of the cross-links), mirrored by resolver.js."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable
+
+# --- words (resolver.js: normalize, words, keywords, stem, deletions) ---------------
+
+# Explicit classes instead of \s, \d, \w: Python's are Unicode-aware, JavaScript's
+# are not, and the twin must see the same characters.
+_WHITESPACE_RE = re.compile("[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
+_JSON_ESCAPE_RE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_QUOTES_RE = re.compile("[\"`\u00b4\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033]")
+WORD_RE = re.compile(r"[a-z0-9_]+")
+_DIGITS_RE = re.compile(r"^[0-9]+$")
+CJK_RE = re.compile("[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
+
+
+def normalize(text: str) -> str:
+    """One spelling for what varies between copies of a message: escapes, quotes, whitespace, case."""
+    # JSON inside a string and Go's %q print \u003c for '<'; repr and JSON escape quotes.
+    text = _JSON_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = unicodedata.normalize("NFKC", text)  # full-width "：" from CJK logs is ":"
+    text = text.replace("\\'", "'").replace('\\"', '"')
+    text = _QUOTES_RE.sub("'", text)
+    text = _WHITESPACE_RE.sub(" ", text).strip(" ")
+    return text.lower()
+
+
+def stem(word: str) -> str:
+    """Crude suffix stripping: 'supported' and 'support', 'requests' and 'request' are one word."""
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 4 and word.endswith("ed"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def words(normalized: str) -> list[str]:
+    """The text as a word sequence; identifiers (lot_size) stay whole and unstemmed."""
+    result = []
+    for raw in WORD_RE.findall(normalized):
+        word = raw.strip("_")
+        if word:
+            result.append(word if "_" in word else stem(word))
+    return result
+
+
+def keywords(sequence: Iterable[str | None]) -> list[str]:
+    """The distinct words that carry meaning: no numbers (placeholders fill them), no single letters."""
+    seen: dict[str, None] = {}
+    for word in sequence:
+        if word and len(word) > 1 and not _DIGITS_RE.match(word):
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def typo_eligible(word: str, min_length: int) -> bool:
+    return len(word) >= min_length and re.search("[0-9_]", word) is None
+
+
+def deletions(word: str) -> list[str]:
+    """The word and each spelling with one letter dropped: two words one typo apart share one."""
+    return [word] + [word[:i] + word[i + 1 :] for i in range(len(word))]
+
+
+def items_pattern(items: list[str | None], placeholder_words: int) -> str:
+    """A message's pattern at word level: its words in order, a placeholder standing for a few words.
+
+    Searched in ``" " + " ".join(words) + " "``; the spaces are the word boundaries.
+    Words are [a-z0-9_] only, so nothing needs escaping in either regex dialect.
+    """
+    slot = f"(?: [^ ]+){{0,{placeholder_words}}}?"
+    return "".join(" " + item if item else slot for item in items) + "(?= )"

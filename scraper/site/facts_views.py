@@ -1,0 +1,98 @@
+"""View models of the facts and guidance a page shows, and the published errors.json that carries them."""
+
+from __future__ import annotations
+
+import json
+
+from markupsafe import Markup
+
+from scraper.catalog.model import UPSTREAM_SITE
+from scraper.site.markup import code_fence, md_inline, md_text, safe_url
+from scraper.site.model import Site
+
+FILTER_DOCS_URL = f"{UPSTREAM_SITE}/docs/binance-spot-api-docs/testnet/filters"
+
+
+def published_data(data: dict, facts: dict) -> dict:
+    """errors.json as the site publishes it: the scraped data plus each entry's retry class and channels."""
+    published = json.loads(json.dumps(data))
+    for code in published["codes"]:
+        found = facts["codes"].get(str(code["code"]), {})
+        code["retry"], code["channels"] = found.get("retry"), found.get("channels", [])
+    for section, rows, key in (("messages", published["engine_messages"], "text"), ("filters", published["filter_failures"], "filter")):
+        for row in rows:
+            found = facts[section].get(row[key], {})
+            row["retry"], row["channels"] = found.get("retry"), found.get("channels", [])
+    return published
+
+
+RETRY_LABELS = {
+    "backoff": "Retry with backoff",
+    "fix-request": "Fix the request",
+    "check-account": "Check the account or API keys",
+    "do-not-retry": "Do not retry",
+}
+
+
+def facts_view(site: Site, src: str, found: dict | None) -> dict | None:
+    """Why it happened, what to do, and what is derived from the text, for one page."""
+    if not found:
+        return None
+    inline = lambda text: md_inline(text, lambda h: site.href_for(src, h))  # noqa: E731
+    return {
+        "retry": found["retry"],
+        "retry_label": md_text(RETRY_LABELS.get(found["retry"], found["retry"])),
+        "channels": [md_text(c) for c in found["channels"]],
+        "execution_unknown": found["execution_unknown"],
+        "check_status": inline(found["check_status"]) if found.get("check_status") else None,
+        "causes": [inline(c) for c in found.get("causes", [])],
+        "fix": [inline(f) for f in found.get("fix", [])],
+        "ccxt": [{"exception": md_text(g["exception"]), "rule": md_text(_ccxt_rule(g))} for g in found.get("ccxt", [])],
+    }
+
+
+def _ccxt_rule(group: dict) -> str:
+    rule = {
+        "code-exact": "matched on the code",
+        "message-exact": "matched on the message",
+        "message-broad": "matched on part of the message",
+        "body-substring": "matched on part of the response body",
+        "http-status": "matched on the HTTP status",
+        "default": "ccxt's default",
+    }.get(group["rule"], group["rule"])
+    return rule
+
+
+def definition_view(site: Site, src: str, name: str, example: dict | None) -> dict | None:
+    """The filter as upstream's filters page defines it, and one worked example."""
+    definition = site.definition(name)
+    if not definition:
+        return None
+    inline = lambda text: md_inline(text, lambda h: site.href_for(src, h))  # noqa: E731
+    return {
+        "summary": inline(definition["summary"]),
+        "kind": md_text(definition["kind"]),
+        "parameters": [
+            {"name": md_text(p["name"]), "meaning": inline(p["meaning"]) if p.get("meaning") else md_text("—"), "example": md_text(p.get("example") or "")}
+            for p in definition["parameters"]
+        ],
+        "rules": [{"lead": inline(r["lead"]) if r.get("lead") else "", "lines": code_fence("\n".join(r["lines"]), "text")} for r in definition["rules"] if r["lines"]],
+        "exchange_info": code_fence(json.dumps(definition["example"], indent=2, ensure_ascii=False), "json") if definition.get("example") else None,
+        "anchor": safe_url(definition["anchor"]),
+        "worked": _worked_example(example),
+    }
+
+
+def _worked_example(example: dict | None) -> dict | None:
+    if not example:
+        return None
+
+    def pairs(values: dict) -> Markup:
+        return Markup(", ".join(f"<code>{md_text(k)}</code> = <code>{md_text(v)}</code>" for k, v in values.items()))
+
+    return {
+        "params": pairs(example.get("params", {})),
+        "fails": pairs(example.get("fails", {})),
+        "passes": pairs(example.get("passes", {})),
+        "why": md_inline(example.get("why", "")),
+    }

@@ -1,0 +1,321 @@
+"""One view model per page: what a template lays out, computed from the site model."""
+
+from __future__ import annotations
+
+import json
+
+from markupsafe import Markup
+
+from scraper.catalog.model import carrier_codes
+from scraper.site import feed, paths
+from scraper.site.facts_views import FILTER_DOCS_URL, RETRY_LABELS, definition_view, facts_view
+from scraper.site.markup import code_fence, front_matter_value, md_inline, md_text, placeholder_help, safe_url
+from scraper.site.model import Site
+from scraper.site.paths import html_href, md_href, src_of
+
+LOCALE_LABELS = {"en": "English", "zh-CN": "简体中文"}
+
+
+# --- view models ----------------------------------------------------------------
+
+
+def _link(from_src: str, to_src: str, label: str) -> dict:
+    # labels are upstream Markdown (code spans in messages); links inside them are dropped
+    return {"href": md_href(from_src, to_src), "label": md_inline(label, lambda _: None)}
+
+
+def _code_link(site: Site, from_src: str, code: int) -> dict:
+    entry = site.codes[code]
+    return _link(from_src, site.code_src(code), f"{code} {entry['name']}")
+
+
+def _upstream_links(anchors: dict[str, str]) -> list[dict]:
+    return [{"href": safe_url(url), "label": LOCALE_LABELS.get(locale, locale)} for locale, url in anchors.items()]
+
+
+def _payload(code: int, message: str) -> Markup:
+    return code_fence(json.dumps({"code": code, "msg": message}, ensure_ascii=False), "json")
+
+
+def _carried_rows(site: Site, code: int) -> list[dict]:
+    return [
+        row
+        for row in site.data["filter_failures"] + site.data["engine_messages"]
+        if code in carrier_codes(row)
+    ]
+
+
+def _row_view(site: Site, from_src: str, row: dict) -> dict:
+    src = site.filter_src(row["filter"]) if row.get("filter") else site.message_src(row["text"])
+    found = site.facts("filters", row["filter"]) if row.get("filter") else site.facts("messages", row["text"])
+    return {
+        "link": _link(from_src, src, row["text"]),
+        "description": md_inline(row["description"], lambda h: site.href_for(from_src, h)),
+        "kind": "filter failure" if row.get("filter") else "rejection message",
+        "on_error_page": row.get("on_error_page", True),
+        "retry": md_text(RETRY_LABELS.get(found["retry"], "")) if found else "",
+        "channels": md_text(" · ".join(found["channels"])) if found else "",
+    }
+
+
+def _messages_view(site: Site, src: str, messages: list[dict]) -> list[Markup]:
+    return [md_inline(m["text"], lambda h: site.href_for(src, h), placeholders=True) for m in messages]
+
+
+def _placeholders_view(messages: list[dict]) -> list[dict]:
+    tokens = dict.fromkeys(p for m in messages for p in m["placeholders"])
+    return [{"token": md_text(p), "help": md_text(placeholder_help(p))} for p in tokens]
+
+
+def code_page(site: Site, code: dict) -> dict:
+    src = site.code_src(code["code"])
+    ordered = [c["code"] for c in site.data["codes"]]
+    index = ordered.index(code["code"])
+    carried = _carried_rows(site, code["code"])
+    # A code that carries a table's messages is sent with one of them, not with its own summary line.
+    if carried:
+        example_text = carried[0]["plain"]
+    else:
+        example_text = code["messages"][0]["plain"] if code["messages"] else code["name"]
+    return {
+        "src": src,
+        "title": front_matter_value(f"{code['code']} {code['name']}"),
+        "heading": md_text(f"{code['code']} {code['name']}"),
+        "code": code["code"],
+        "description": front_matter_value(code["messages"][0]["plain"] if code["messages"] else code["name"]),
+        "section": _link(src, site.section_src(code["section"]), code["section"]) if code["section"] else None,
+        "origin_note": code["origin"] == "section-title",
+        "messages": _messages_view(site, src, code["messages"]),
+        "placeholders": _placeholders_view(code["messages"]),
+        "translations": [
+            {"locale": LOCALE_LABELS.get(locale, locale), "name": md_text(t["name"]), "messages": [md_inline(m) for m in t["messages"]]}
+            for locale, t in code["translations"].items()
+        ],
+        "payload": _payload(code["code"], example_text),
+        "upstream": _upstream_links(code["anchors"]),
+        "carried_filters": [_row_view(site, src, r) for r in carried if r.get("filter")],
+        "carried_messages": [_row_view(site, src, r) for r in carried if not r.get("filter")],
+        "related": [_code_link(site, src, c) for c in site.code_links.get(code["code"], []) if c in site.codes],
+        "seen": _seen_view(site.seen(f"code:{code['code']}")),
+        "changes": md_href(src, src_of(paths.CHANGES_PAGE)),
+        "facts": facts_view(site, src, site.facts("codes", str(code["code"]))),
+        "previous": _code_link(site, src, ordered[index - 1]) if index > 0 else None,
+        "next": _code_link(site, src, ordered[index + 1]) if index + 1 < len(ordered) else None,
+        "short_link": Markup(f"{code['code']}/"),
+        "site_root": Markup(html_href(src, "")),
+    }
+
+
+def _seen_view(seen: dict | None) -> dict | None:
+    if not seen:
+        return None
+    return {
+        "first_seen": md_text(seen["first_seen"]),
+        "since_history_start": bool(seen.get("baseline")),
+        "last_changed": md_text(seen["last_changed"]),
+    }
+
+
+def _carriers(site: Site, src: str, row: dict) -> list[dict]:
+    return [_code_link(site, src, c) for c in carrier_codes(row) if c in site.codes]
+
+
+def _related_rows(site: Site, src: str, key: str) -> list[dict]:
+    views = []
+    for other in site.table_links.get(key, []):
+        kind, _, value = other.partition(":")
+        label = site.filters[value]["text"] if kind == "filter" else value
+        views.append({"link": _link(src, site.key_src(other), label), "kind": "filter failure" if kind == "filter" else "rejection message"})
+    return views
+
+
+def row_page(site: Site, row: dict) -> dict:
+    is_filter = bool(row.get("filter"))
+    src = site.filter_src(row["filter"]) if is_filter else site.message_src(row["text"])
+    carriers = carrier_codes(row)
+    key = f"filter:{row['filter']}" if is_filter else f"message:{row['text']}"
+    return {
+        "src": src,
+        "is_filter": is_filter,
+        "title": front_matter_value(row["text"]),
+        "heading": md_text(row["text"]),
+        "filter": md_text(row.get("filter") or ""),
+        "description_meta": front_matter_value(row["description"].replace("\n", " ")),
+        "message": md_inline(row["text"], placeholders=True),
+        "description": md_inline(row["description"], lambda h: site.href_for(src, h)),
+        "carriers": _carriers(site, src, row),
+        # one per code it comes with: which one a request gets depends on the request (new order, cancel, amend…)
+        "payloads": [_payload(c, row["plain"]) for c in carriers],
+        "upstream": _upstream_links(row["anchors"]),
+        "filter_docs": safe_url(f"{FILTER_DOCS_URL}#{row['filter'].lower()}") if is_filter else None,
+        "related": _related_rows(site, src, key),
+        "seen": _seen_view(site.seen(key)),
+        "changes": md_href(src, src_of(paths.CHANGES_PAGE)),
+        "facts": facts_view(site, src, site.facts("filters" if is_filter else "messages", row["filter"] if is_filter else row["text"])),
+        "definition": definition_view(site, src, row["filter"], (site.facts("filters", row["filter"]) or {}).get("example")) if is_filter else None,
+        "on_error_page": row.get("on_error_page", True),
+        "index": _link(src, src_of(paths.FILTERS_INDEX if is_filter else paths.MESSAGES_INDEX), "All filter failures" if is_filter else "All rejection messages"),
+        "translations": [
+            {"locale": LOCALE_LABELS.get(locale, locale), "text": md_inline(t["text"]), "description": md_inline(t["description"])}
+            for locale, t in row["translations"].items()
+        ],
+    }
+
+
+def _family(code: int) -> str:
+    return f"{str(abs(code))[:2]}xx"
+
+
+def section_page(site: Site, page: dict) -> dict:
+    src = page["src"]
+    codes = [c for c in site.data["codes"] if c["section"] == page["title"]]
+    families: dict[str, list[dict]] = {}
+    for code in codes:
+        found = site.facts("codes", str(code["code"]))
+        families.setdefault(_family(code["code"]), []).append(
+            {
+                "link": _code_link(site, src, code["code"]),
+                "retry": md_text(RETRY_LABELS.get(found["retry"], "")) if found else "",
+                "channels": md_text(" · ".join(found["channels"])) if found else "",
+                "message": md_inline(code["messages"][0]["text"], lambda h: site.href_for(src, h)) if code["messages"] else "",
+            }
+        )
+    return {
+        "src": src,
+        "title": front_matter_value(page["title"]),
+        "heading": md_text(page["title"]),
+        "families": [{"name": name, "rows": rows} for name, rows in families.items()],
+        "split": len(families) > 1,
+        "upstream": _upstream_links(page["anchors"]),
+        "count": len(codes),
+    }
+
+
+def table_index_page(site: Site, kind: str) -> dict:
+    src = src_of(paths.FILTERS_INDEX if kind == "filters" else paths.MESSAGES_INDEX)
+    rows = site.data["filter_failures"] if kind == "filters" else site.data["engine_messages"]
+    section = next((p for p in site.section_pages if p["kind"] == kind), None)
+    carriers = list(dict.fromkeys(c for r in rows for c in carrier_codes(r)))
+    return {
+        "src": src,
+        "kind": kind,
+        "title": front_matter_value(section["title"] if section else ("Filter failures" if kind == "filters" else "Rejection messages")),
+        "heading": md_text(section["title"] if section else ("Filter failures" if kind == "filters" else "Rejection messages")),
+        "rows": [_row_view(site, src, r) for r in rows],
+        "carriers": [_code_link(site, src, c) for c in carriers if c in site.codes],
+        "upstream": _upstream_links(section["anchors"]) if section else [],
+    }
+
+
+def home_page(site: Site) -> dict:
+    data = site.data
+    src = "index.md"
+    primary = data["source"][data["primary_locale"]]
+    return {
+        "src": src,
+        "title": front_matter_value(data["title"] or "Binance Spot API error reference"),
+        "upstream_title": md_text(data["title"]),
+        "counts": {
+            "codes": len(data["codes"]),
+            "filters": len(data["filter_failures"]),
+            "filters_page_only": sum(not row.get("on_error_page", True) for row in data["filter_failures"]),
+            "messages": len(data["engine_messages"]),
+        },
+        "sections": [_link(src, p["src"], p["title"]) | {"kind": p["kind"]} for p in site.section_pages],
+        "sources": [
+            {
+                "locale": LOCALE_LABELS.get(locale, locale),
+                "origin": md_text(source["origin"]),
+                "format": source["format"],
+                "retrieved_at": md_text(source["retrieved_at"] or "not stated by the source"),
+                "sha256": source["sha256"][:12],
+            }
+            for locale, source in data["source"].items()
+        ],
+        "data_date": md_text(data_date(data)),
+        "example_code": _link(src, site.code_src(-1013), "-1013 INVALID_MESSAGE") if -1013 in site.codes else None,
+        "example_filter": _link(src, site.filter_src("LOT_SIZE"), "Filter failure: LOT_SIZE") if "LOT_SIZE" in site.filters else None,
+        "primary_origin": md_text(primary["origin"]),
+        "changes": md_href(src, src_of(paths.CHANGES_PAGE)),
+    }
+
+
+def data_date(data: dict) -> str:
+    stamps = [s["retrieved_at"] for s in data["source"].values() if s["retrieved_at"]]
+    return stamps[0][:10] if stamps else "unknown date"
+
+
+# --- what changed upstream ---------------------------------------------------------------
+
+
+def removed_code_page(site: Site, code: dict) -> dict:
+    src = site.code_src(code["code"])
+    return {
+        "src": src,
+        "title": front_matter_value(f"{code['code']} {code['name']} (removed upstream)"),
+        "heading": md_text(f"{code['code']} {code['name']}"),
+        "removed": md_text(code["removed"]),
+        "messages": [md_inline(m, lambda h: site.href_for(src, h)) for m in code["messages"]],
+        "section": md_text(code["section"]),
+        "changes": _link(src, src_of(paths.CHANGES_PAGE), "What changed upstream"),
+        # its heading is gone: link the page itself, never an anchor that no longer exists
+        "upstream": _upstream_links({locale: url.split("#")[0] for locale, url in code["anchors"].items()}),
+    }
+
+
+def _change_link(site: Site, src: str, kind: str, key: str, label: str) -> dict:
+    """A link to the page a change belongs to; removed rows have none."""
+    if kind == "code" and (int(key) in site.codes or any(c["code"] == int(key) for c in site.removed_codes())):
+        target = site.code_src(int(key))
+    elif kind == "filter" and key in site.filters:
+        target = site.filter_src(key)
+    elif kind == "message" and key in site.messages:
+        target = site.message_src(key)
+    else:
+        return {"href": None, "label": md_inline(label, lambda _: None)}
+    return _link(src, target, label)
+
+
+def changes_page(site: Site) -> dict:
+    src = src_of(paths.CHANGES_PAGE)
+    entries = []
+    for entry in site.history["entries"]:
+        def code_item(item: dict) -> dict:
+            return _change_link(site, src, "code", str(item["code"]), f"{item['code']} {item.get('name') or item.get('new')}")
+
+        def message_item(item: dict) -> dict:
+            if item["kind"] == "code":
+                code = item["code"]
+                name = site.codes[code]["name"] if code in site.codes else ""
+                label = f"{code} {name}".strip()
+            else:
+                label = site.filters[item["key"]]["text"] if item["key"] in site.filters else item["key"]
+            view = {
+                "page": _change_link(site, src, item["kind"], item["key"], label),
+                "show_text": item["kind"] == "code",
+                "text": md_inline(item.get("text", ""), lambda _: None),
+                "old": md_inline(item.get("old", ""), lambda _: None),
+                "new": md_inline(item.get("new", ""), lambda _: None),
+                "kind": {"code": "message", "message": "rejection message", "filter": "filter failure"}[item["kind"]],
+            }
+            return view
+
+        entries.append(
+            {
+                "date": md_text(entry["date"]),
+                "version": md_text(entry["version"]),
+                "anchor": Markup(feed.entry_anchor(entry)),
+                "baseline": entry.get("baseline", False),
+                "summary": md_text(entry["summary"]),
+                "counts": entry["counts"],
+                "added_codes": [code_item(i) for i in entry.get("added_codes", [])],
+                "removed_codes": [code_item(i) for i in entry.get("removed_codes", [])],
+                "renamed_codes": [
+                    {"link": code_item(i), "old": md_text(i["old"]), "new": md_text(i["new"])} for i in entry.get("renamed_codes", [])
+                ],
+                "added_messages": [message_item(i) for i in entry.get("added_messages", [])],
+                "removed_messages": [message_item(i) for i in entry.get("removed_messages", [])],
+                "reworded_messages": [message_item(i) for i in entry.get("reworded_messages", [])],
+            }
+        )
+    return {"src": src, "entries": entries, "feed": Markup("feed.xml")}
