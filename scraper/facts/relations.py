@@ -14,10 +14,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from scraper.catalog.model import carrier_codes, plain_text
+from scraper.search import words as search_words
 
 # Words every entry of a kind uses; they say nothing about the subject.
 STOPWORDS = frozenset(
-    """a an and are as at be been by can cannot could does for from has have in is it may must no not of on or
+    search_words.stem(word)
+    for word in """a an and are as at be been by can cannot could does for from has have in is it may must no not of on or
     should than that the this to was were when which will with would your you
     filter failure failures exchange max min num order orders symbol supported account request requested
     action please invalid bad illegal unknown message messages""".split()
@@ -31,11 +33,11 @@ class Entry:
 
 
 def words(text: str) -> frozenset[str]:
-    """Subject words: camelCase and snake_case split, lower case, stopwords dropped."""
-    text = plain_text(text)
-    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
-    tokens = re.findall(r"[a-z]+", text.lower().replace("_", " "))
-    return frozenset(t for t in tokens if len(t) > 2 and t not in STOPWORDS)
+    """Subject words, by the search's own tokenizer: camelCase and snake_case split first (a
+    filter's name is its subject words), no numbers, stopwords dropped."""
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", plain_text(text)).replace("_", " ")
+    tokens = search_words.words(search_words.normalize(text))
+    return frozenset(t for t in search_words.keywords(tokens) if len(t) > 2 and t not in STOPWORDS and t.isalpha())
 
 
 def scope_base(filter_name: str) -> str:
