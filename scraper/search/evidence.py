@@ -7,18 +7,18 @@ from dataclasses import dataclass
 
 # "code=-1013", "'code': -1121", "[code] => -1022", "errorCode: -1021", "Code - 2013", "['code']=> int(-1013)".
 # Not "httpCode" or "statusCode": a letter before "code" makes it another word.
-_CODE_CONTEXT_RE = re.compile(
+CODE_CONTEXT_RE = re.compile(
     r"(?<![a-z0-9])(?:error_?|err_?|api_?)?code(?![a-z0-9])"
     r"[ '\])]*(?:=>|[:=])? ?(?:int\()?(- ?)?([0-9]{1,6})(?![0-9]|\.[0-9])"
 )
 # A negative number on its own: "(-1000)", "ERROR: -1013,", "(400, -1125, …)".  Not "2018-09-28" (a digit
 # before), not "x-1013" (a letter before), not "-1013.5" (a decimal), not a 13-digit epoch.
-_SIGNED_RE = re.compile(r"(?<![a-z0-9_.\-/])-([0-9]{4,5})(?![0-9]|\.[0-9])")
-_ONLY_NUMBER_RE = re.compile(r"^(- ?)?([0-9]{1,6})[.!]?$")
+SIGNED_RE = re.compile(r"(?<![a-z0-9_.\-/])-([0-9]{4,5})(?![0-9]|\.[0-9])")
+ONLY_NUMBER_RE = re.compile(r"^(- ?)?([0-9]{1,6})[.!]?$")
 # Where a client prints the message field: "msg":"…", 'msg': '…', msg=…, [msg] => …, Message: …
-_MESSAGE_FIELD_RE = re.compile(r"(?<![a-z0-9_])(?:msg|message|error_?message)'?\]? ?(?:=>|[:=]) ?(.+)$")
-_FIELD_END_RE = re.compile(r"' ?[,}\]]")
-_LEADING_NOISE_RE = re.compile(r"^[ :,)\]'=>\-]+")
+MESSAGE_FIELD_RE = re.compile(r"(?<![a-z0-9_])(?:msg|message|error_?message)'?\]? ?(?:=>|[:=]) ?(.+)$")
+FIELD_END_RE = re.compile(r"' ?[,}\]]")
+LEADING_NOISE_RE = re.compile(r"^[ :,)\]'=>\-]+")
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,9 @@ def _code_evidence(index: dict, sign: str | None, digits: str, end: int) -> Code
 
 def find_code(index: dict, text: str) -> CodeEvidence | None:
     """The strongest code evidence: classes in order, a known code first within a class."""
-    contextual = [_code_evidence(index, m.group(1), m.group(2), m.end()) for m in _CODE_CONTEXT_RE.finditer(text)]
-    signed = [_code_evidence(index, "-", m.group(1), m.end()) for m in _SIGNED_RE.finditer(text)]
-    only = _ONLY_NUMBER_RE.match(text)
+    contextual = [_code_evidence(index, m.group(1), m.group(2), m.end()) for m in CODE_CONTEXT_RE.finditer(text)]
+    signed = [_code_evidence(index, "-", m.group(1), m.end()) for m in SIGNED_RE.finditer(text)]
+    only = ONLY_NUMBER_RE.match(text)
     alone = [_code_evidence(index, only.group(1), only.group(2), only.end())] if only else []
     for group in (contextual, signed, alone):
         found = [evidence for evidence in group if evidence is not None]
@@ -56,15 +56,15 @@ def find_code(index: dict, text: str) -> CodeEvidence | None:
 def segments(text: str, code: CodeEvidence | None) -> list[str]:
     """The whole text, and the parts a client wrapper marks as the message (a msg field, what follows the code)."""
     found = [text]
-    field = _MESSAGE_FIELD_RE.search(text)
+    field = MESSAGE_FIELD_RE.search(text)
     if field:
         found.append(field.group(1))
     if code is not None:
         found.append(text[code.end :])
     result: list[str] = []
     for segment in found:
-        segment = _LEADING_NOISE_RE.sub("", segment)
-        end = _FIELD_END_RE.search(segment, 1)
+        segment = LEADING_NOISE_RE.sub("", segment)
+        end = FIELD_END_RE.search(segment, 1)
         if end:
             segment = segment[: end.start()]
         if segment and segment not in result:

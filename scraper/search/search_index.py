@@ -17,7 +17,8 @@ from scraper.catalog import filterdefs, store
 from scraper.catalog.inputs import Inputs
 from scraper.catalog.model import PLACEHOLDER_RE, CodeEntry, ParsedCopy, SourceInfo, TableRow, carrier_codes, plain_text
 from scraper.ingest.parse import read_source
-from scraper.search import resolve
+from scraper.search import evidence, resolve
+from scraper.search import words as search_words
 from scraper.search.resolve import INDEX_FORMAT, TUNING
 from scraper.search.words import CJK_RE, keywords, normalize, words
 from scraper.site import paths
@@ -75,6 +76,24 @@ def index_for(inputs: Inputs) -> dict:
     filters) and the filters only the filters page defines, all from the same inputs."""
     site_data = filterdefs.with_defined_filters(inputs.errors, inputs.filters)
     return build_index(site_data, [wordings_as_copy(inputs.wordings)] if inputs.wordings else None)
+
+
+# The regular expressions resolver.js compiles from the index instead of spelling them again:
+# written in the subset both dialects read alike (explicit classes, no \s \d \w, lookbehind).
+SHARED_PATTERNS = {
+    "whitespace": search_words.WHITESPACE_RE,
+    "json_escape": search_words.JSON_ESCAPE_RE,
+    "quotes": search_words.QUOTES_RE,
+    "word": search_words.WORD_RE,
+    "digits": search_words.DIGITS_RE,
+    "code_context": evidence.CODE_CONTEXT_RE,
+    "signed": evidence.SIGNED_RE,
+    "only_number": evidence.ONLY_NUMBER_RE,
+    "message_field": evidence.MESSAGE_FIELD_RE,
+    "field_end": evidence.FIELD_END_RE,
+    "leading_noise": evidence.LEADING_NOISE_RE,
+    "filter_failure": resolve.FILTER_FAILURE_RE,
+}
 
 
 # --- building the index (resolve.py reads it; resolver.js too) -------------------------------------------------------
@@ -224,6 +243,7 @@ def build_index(data: dict, history: Iterable[ParsedCopy] | None = None) -> dict
         "names": names,
         "entries": entries,
         "weights": _weights([keywords(entry[2]) for entry in entries]),
+        "patterns": {name: pattern.pattern for name, pattern in SHARED_PATTERNS.items()},
     }
 
 

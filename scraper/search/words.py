@@ -10,22 +10,22 @@ from typing import Iterable
 
 # Explicit classes instead of \s, \d, \w: Python's are Unicode-aware, JavaScript's
 # are not, and the twin must see the same characters.
-_WHITESPACE_RE = re.compile("[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
-_JSON_ESCAPE_RE = re.compile(r"\\u([0-9a-fA-F]{4})")
-_QUOTES_RE = re.compile("[\"`\u00b4\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033]")
+WHITESPACE_RE = re.compile("[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
+JSON_ESCAPE_RE = re.compile(r"\\u([0-9a-fA-F]{4})")
+QUOTES_RE = re.compile("[\"`\u00b4\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033]")
 WORD_RE = re.compile(r"[a-z0-9_]+")
-_DIGITS_RE = re.compile(r"^[0-9]+$")
+DIGITS_RE = re.compile(r"^[0-9]+$")
 CJK_RE = re.compile("[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
 def normalize(text: str) -> str:
     """One spelling for what varies between copies of a message: escapes, quotes, whitespace, case."""
     # JSON inside a string and Go's %q print \u003c for '<'; repr and JSON escape quotes.
-    text = _JSON_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = JSON_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), text)
     text = unicodedata.normalize("NFKC", text)  # full-width "：" from CJK logs is ":"
     text = text.replace("\\'", "'").replace('\\"', '"')
-    text = _QUOTES_RE.sub("'", text)
-    text = _WHITESPACE_RE.sub(" ", text).strip(" ")
+    text = QUOTES_RE.sub("'", text)
+    text = WHITESPACE_RE.sub(" ", text).strip(" ")
     return text.lower()
 
 
@@ -54,7 +54,7 @@ def keywords(sequence: Iterable[str | None]) -> list[str]:
     """The distinct words that carry meaning: no numbers (placeholders fill them), no single letters."""
     seen: dict[str, None] = {}
     for word in sequence:
-        if word and len(word) > 1 and not _DIGITS_RE.match(word):
+        if word and len(word) > 1 and not DIGITS_RE.match(word):
             seen.setdefault(word, None)
     return list(seen)
 

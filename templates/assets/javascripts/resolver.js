@@ -1,9 +1,10 @@
-// The browser twin of scraper/resolve.py: the same lookup over the same index
-// (docs/assets/search-index.json, written by scraper.search_index.write_index).
+// The browser twin of scraper/search/resolve.py: the same lookup over the same index
+// (docs/assets/search-index.json, written by scraper.search.search_index.write_index).
 // Every function mirrors the Python function of the same name (camelCased here);
 // change both or neither.  tests/test_resolver_twin.py runs both on thousands of
 // texts in Chromium and requires identical answers, step by step.  No
-// dependencies, no build step; the tuning and the word weights come in the index.
+// dependencies, no build step; the tuning, the word weights and the regular
+// expressions come in the index.
 //
 //   ErrorResolver.load(indexObject);
 //   ErrorResolver.resolve("APIError(code=-1013): Filter failure: LOT_SIZE")
@@ -12,16 +13,31 @@
 (function (root) {
   "use strict";
 
-  var INDEX_FORMAT = 1;
+  var INDEX_FORMAT = 2;
 
   // --- words -------------------------------------------------------------------
 
   // Explicit classes, as in Python: \s, \d and \w differ between the two languages.
-  var WHITESPACE_RE = /[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+/g;
-  var JSON_ESCAPE_RE = /\\u([0-9a-fA-F]{4})/g;
-  var QUOTES_RE = /["`\u00b4\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033]/g;
-  var WORD_RE = /[a-z0-9_]+/g;
-  var DIGITS_RE = /^[0-9]+$/;
+  // The regular expressions come in the index (index.patterns, written by
+  // scraper/search/search_index.py from the Python ones): one spelling for both twins.
+  var WHITESPACE_RE, JSON_ESCAPE_RE, QUOTES_RE, WORD_RE, DIGITS_RE;
+  var CODE_CONTEXT_RE, SIGNED_RE, ONLY_NUMBER_RE, FILTER_FAILURE_RE, MESSAGE_FIELD_RE, FIELD_END_RE, LEADING_NOISE_RE;
+
+  // Flags are the only part that is JavaScript's: "g" where every match is wanted.
+  function loadPatterns(p) {
+    WHITESPACE_RE = new RegExp(p.whitespace, "g");
+    JSON_ESCAPE_RE = new RegExp(p.json_escape, "g");
+    QUOTES_RE = new RegExp(p.quotes, "g");
+    WORD_RE = new RegExp(p.word, "g");
+    DIGITS_RE = new RegExp(p.digits);
+    CODE_CONTEXT_RE = new RegExp(p.code_context, "g");
+    SIGNED_RE = new RegExp(p.signed, "g");
+    ONLY_NUMBER_RE = new RegExp(p.only_number);
+    FILTER_FAILURE_RE = new RegExp(p.filter_failure, "g");
+    MESSAGE_FIELD_RE = new RegExp(p.message_field);
+    FIELD_END_RE = new RegExp(p.field_end, "g");
+    LEADING_NOISE_RE = new RegExp(p.leading_noise);
+  }
 
   function normalize(text) {
     text = text.replace(JSON_ESCAPE_RE, function (_, hex) {
@@ -88,14 +104,6 @@
 
   // --- code evidence ---------------------------------------------------------------
 
-  var CODE_CONTEXT_RE =
-    /(?<![a-z0-9])(?:error_?|err_?|api_?)?code(?![a-z0-9])[ '\])]*(?:=>|[:=])? ?(?:int\()?(- ?)?([0-9]{1,6})(?![0-9]|\.[0-9])/g;
-  var SIGNED_RE = /(?<![a-z0-9_.\-\/])-([0-9]{4,5})(?![0-9]|\.[0-9])/g;
-  var ONLY_NUMBER_RE = /^(- ?)?([0-9]{1,6})[.!]?$/;
-  var FILTER_FAILURE_RE = /filter failure ?[:\-]? ?'?([a-z][a-z0-9_]*)/g;
-  var MESSAGE_FIELD_RE = /(?<![a-z0-9_])(?:msg|message|error_?message)'?\]? ?(?:=>|[:=]) ?(.+)$/;
-  var FIELD_END_RE = /' ?[,}\]]/g;
-  var LEADING_NOISE_RE = /^[ :,)\]'=>\-]+/;
 
   function codeEvidence(c, sign, digits, end) {
     var number = parseInt(digits, 10);
@@ -151,6 +159,7 @@
     if (!index || index.format !== INDEX_FORMAT) {
       throw new Error("search index format " + (index && index.format) + ", expected " + INDEX_FORMAT);
     }
+    loadPatterns(index.patterns);
     var c = {
       index: index,
       tuning: index.tuning,
