@@ -51,6 +51,12 @@ def _entities(text: str) -> str:
     return _LINE_START_RE.sub(lambda m: m.group(1) + "".join(f"&#{ord(c)};" for c in m.group(2)), escaped)
 
 
+def placeholder_mark(token: str, titled: bool = True) -> Markup:
+    """A placeholder of a message (%s, {symbol}) marked as one: the one spelling pages and messages share."""
+    title = f' title="{_entities(placeholder_help(token))}"' if titled else ""
+    return Markup(f'<mark class="placeholder"{title}>{_entities(token)}</mark>')
+
+
 def md_text(text: object, placeholders: bool = False) -> Markup:
     """Plain upstream text, shown literally in Markdown body, list or table context."""
     text = "" if text is None else str(text)
@@ -61,9 +67,7 @@ def md_text(text: object, placeholders: bool = False) -> Markup:
             for match in PLACEHOLDER_RE.finditer(line):
                 parts.append(_entities(line[last : match.start()]))
                 token = match.group()
-                parts.append(
-                    f'<mark class="placeholder" title="{_entities(placeholder_help(token))}">{_entities(token)}</mark>'
-                )
+                parts.append(placeholder_mark(token))
                 last = match.end()
             parts.append(_entities(line[last:]))
             lines.append("".join(parts))

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from scraper.catalog.model import carrier_codes
 from scraper.site import feed, paths
 from scraper.site.facts_views import FILTER_DOCS_URL, RETRY_LABELS, definition_view, facts_view
-from scraper.site.markup import code_fence, front_matter_value, md_inline, md_text, placeholder_help, safe_url
+from scraper.site.markup import code_fence, front_matter_value, md_inline, md_text, placeholder_help, placeholder_mark, safe_url
 from scraper.site.model import Site
 from scraper.site.paths import html_href, md_href, src_of
 
@@ -64,7 +64,7 @@ def _messages_view(site: Site, src: str, messages: list[dict]) -> list[Markup]:
 
 def _placeholders_view(messages: list[dict]) -> list[dict]:
     tokens = dict.fromkeys(p for m in messages for p in m["placeholders"])
-    return [{"token": md_text(p), "help": md_text(placeholder_help(p))} for p in tokens]
+    return [{"token": placeholder_mark(p, titled=False), "help": md_text(placeholder_help(p))} for p in tokens]
 
 
 def code_page(site: Site, code: dict) -> dict:
