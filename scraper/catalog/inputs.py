@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from scraper.catalog import filterdefs, guidance, store
@@ -46,6 +47,12 @@ class Inputs:
             wordings=_optional_json(folder / WORDINGS_FILE),
             changes=_optional_json(folder / CHANGES_FILE),
         )
+
+    @cached_property
+    def shown(self) -> dict:
+        """The error data as the site shows it: the error page's filter failures, then the
+        ones only the filters page defines.  Pages and the search index both read this one value."""
+        return filterdefs.with_defined_filters(self.errors, self.filters)
 
     def with_errors(self, errors: dict, changes: dict | None = None) -> "Inputs":
         """The same inputs around other error data (tests, synthetic pages); its changelog, if any, given with it."""

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from scraper.catalog import filterdefs, store
+from scraper.catalog import store
 from scraper.catalog.inputs import Inputs
 from scraper.catalog.model import PLACEHOLDER_RE, CodeEntry, ParsedCopy, SourceInfo, TableRow, carrier_codes, plain_text
 from scraper.ingest.parse import read_source
@@ -22,6 +22,7 @@ from scraper.search import words as search_words
 from scraper.search.resolve import INDEX_FORMAT, TUNING
 from scraper.search.words import CJK_RE, keywords, normalize, words
 from scraper.site import paths
+from scraper.site.templating import labels
 
 # Every code, message and table row upstream's errors.md, errors_CN.md and
 # testnet/errors.md have said since 2019 (data/past-wordings.json, an input): the old
@@ -74,8 +75,7 @@ def wordings_as_copy(wordings: dict) -> ParsedCopy:
 def index_for(inputs: Inputs) -> dict:
     """The site's index: the error data, plus the past wordings (old messages, renamed
     filters) and the filters only the filters page defines, all from the same inputs."""
-    site_data = filterdefs.with_defined_filters(inputs.errors, inputs.filters)
-    return build_index(site_data, [wordings_as_copy(inputs.wordings)] if inputs.wordings else None)
+    return build_index(inputs.shown, [wordings_as_copy(inputs.wordings)] if inputs.wordings else None)
 
 
 # The regular expressions resolver.js compiles from the index instead of spelling them again:
@@ -244,6 +244,7 @@ def build_index(data: dict, history: Iterable[ParsedCopy] | None = None) -> dict
         "entries": entries,
         "weights": _weights([keywords(entry[2]) for entry in entries]),
         "patterns": {name: pattern.pattern for name, pattern in SHARED_PATTERNS.items()},
+        "labels": {"kinds": labels().kinds},
     }
 
 

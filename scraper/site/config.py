@@ -8,7 +8,8 @@ from scraper.site import paths
 from scraper.site.markup import md_text, safe_url
 from scraper.site.model import Site
 from scraper.site.paths import src_of
-from scraper.site.views import LOCALE_LABELS, data_date
+from scraper.site.templating import labels, tags
+from scraper.site.views import data_date
 
 GENERATED_CONFIG = ".generated.yml"  # MkDocs skips dot files: never published
 
@@ -22,7 +23,7 @@ def generated_config(site: Site) -> dict:
     for page in site.section_pages:
         # The two tables' sections get short labels (their upstream titles run to a paragraph);
         # the theme prints nav labels unescaped.
-        label = {"messages": "Rejection messages", "filters": "Filter failures"}.get(page["kind"], page["title"])
+        label = labels().sections.get(page["kind"], page["title"])
         nav.append({str(escape(label)): page["src"]})
     nav.append({"What changed upstream": src_of(paths.CHANGES_PAGE)})
     redirects: dict[str, str] = {}
@@ -33,13 +34,10 @@ def generated_config(site: Site) -> dict:
                 redirects[alias] = target
     for row in site.data["filter_failures"]:
         redirects[f"filters/{row['filter']}.md"] = site.filter_src(row["filter"])
-    sources = ", ".join(f"{LOCALE_LABELS.get(l, l)} {s['sha256'][:7]}" for l, s in site.data["source"].items())
+    sources = ", ".join(f"{labels().locale(l)} {s['sha256'][:7]}" for l, s in site.data["source"].items())
     first_url = next(iter(site.data["codes"][0]["anchors"].values())).split("#")[0]
     return {
         "nav": nav,
         "plugins": {"redirects": {"redirect_maps": dict(sorted(redirects.items()))}},
-        "copyright": (
-            f'Data: <a href="{safe_url(first_url)}">upstream error page</a> as of {md_text(data_date(site.data))} '
-            f"({md_text(sources)}). Not affiliated with Binance."
-        ),
+        "copyright": str(tags().copyright(safe_url(first_url), md_text(data_date(site.data)), md_text(sources))),
     }

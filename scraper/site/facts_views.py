@@ -9,6 +9,7 @@ from markupsafe import Markup
 from scraper.catalog.model import UPSTREAM_SITE
 from scraper.site.markup import code_fence, md_inline, md_text, safe_url
 from scraper.site.model import Site
+from scraper.site.templating import labels, tags
 
 FILTER_DOCS_URL = f"{UPSTREAM_SITE}/docs/binance-spot-api-docs/testnet/filters"
 
@@ -26,14 +27,6 @@ def published_data(data: dict, facts: dict) -> dict:
     return published
 
 
-RETRY_LABELS = {
-    "backoff": "Retry with backoff",
-    "fix-request": "Fix the request",
-    "check-account": "Check the account or API keys",
-    "do-not-retry": "Do not retry",
-}
-
-
 def facts_view(site: Site, src: str, found: dict | None) -> dict | None:
     """Why it happened, what to do, and what is derived from the text, for one page."""
     if not found:
@@ -41,7 +34,7 @@ def facts_view(site: Site, src: str, found: dict | None) -> dict | None:
     inline = lambda text: md_inline(text, lambda h: site.href_for(src, h))  # noqa: E731
     return {
         "retry": found["retry"],
-        "retry_label": md_text(RETRY_LABELS.get(found["retry"], found["retry"])),
+        "retry_label": md_text(labels().retry.get(found["retry"], found["retry"])),
         "channels": [md_text(c) for c in found["channels"]],
         "execution_unknown": found["execution_unknown"],
         "check_status": inline(found["check_status"]) if found.get("check_status") else None,
@@ -52,15 +45,7 @@ def facts_view(site: Site, src: str, found: dict | None) -> dict | None:
 
 
 def _ccxt_rule(group: dict) -> str:
-    rule = {
-        "code-exact": "matched on the code",
-        "message-exact": "matched on the message",
-        "message-broad": "matched on part of the message",
-        "body-substring": "matched on part of the response body",
-        "http-status": "matched on the HTTP status",
-        "default": "ccxt's default",
-    }.get(group["rule"], group["rule"])
-    return rule
+    return labels().ccxt_rules.get(group["rule"], group["rule"])
 
 
 def definition_view(site: Site, src: str, name: str, example: dict | None) -> dict | None:
@@ -88,7 +73,7 @@ def _worked_example(example: dict | None) -> dict | None:
         return None
 
     def pairs(values: dict) -> Markup:
-        return Markup(", ".join(f"<code>{md_text(k)}</code> = <code>{md_text(v)}</code>" for k, v in values.items()))
+        return tags().assignments([(md_text(k), md_text(v)) for k, v in values.items()])
 
     return {
         "params": pairs(example.get("params", {})),

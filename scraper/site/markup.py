@@ -18,6 +18,7 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 from scraper.catalog.model import ESCAPABLE, PLACEHOLDER_RE, UPSTREAM_SITE, protect_escapes
+from scraper.site.templating import tags
 
 # HTML's specials, then every character Python-Markdown, its extensions, Jinja or
 # Material could read as syntax, each as an entity, in one pass.
@@ -53,8 +54,8 @@ def _entities(text: str) -> str:
 
 def placeholder_mark(token: str, titled: bool = True) -> Markup:
     """A placeholder of a message (%s, {symbol}) marked as one: the one spelling pages and messages share."""
-    title = f' title="{_entities(placeholder_help(token))}"' if titled else ""
-    return Markup(f'<mark class="placeholder"{title}>{_entities(token)}</mark>')
+    title = Markup(_entities(placeholder_help(token))) if titled else ""
+    return tags().placeholder(Markup(_entities(token)), title)
 
 
 def md_text(text: object, placeholders: bool = False) -> Markup:
@@ -73,7 +74,7 @@ def md_text(text: object, placeholders: bool = False) -> Markup:
             lines.append("".join(parts))
         else:
             lines.append(_entities(line))
-    return Markup("<br>".join(lines))
+    return Markup(str(tags().line_break()).join(lines))
 
 
 def md_inline(
@@ -92,9 +93,9 @@ def md_inline(
         out.append(md_text(text[last : match.start()], placeholders))
         last = match.end()
         if match.group("code"):
-            out.append(f"<code>{_entities(match.group('code_text'))}</code>")
+            out.append(tags().code(Markup(_entities(match.group("code_text")))))
         elif match.group("bold") is not None:
-            out.append(f"<strong>{md_inline(match.group('bold'), resolve_link, placeholders)}</strong>")
+            out.append(tags().strong(md_inline(match.group("bold"), resolve_link, placeholders)))
         else:
             href = match.group("href")
             target = resolve_link(href)
@@ -106,7 +107,7 @@ def md_inline(
                 out.append(md_text(match.group(0), placeholders))
                 continue
             inner = md_inline(match.group("link_text"), lambda _: None, placeholders)
-            out.append(f'<a href="{_entities(target)}">{inner}</a>')
+            out.append(tags().link(Markup(_entities(target)), inner))
     out.append(md_text(text[last:], placeholders))
     return Markup("".join(out))
 

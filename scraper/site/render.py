@@ -14,15 +14,16 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from scraper.catalog import filterdefs, store
+from scraper.catalog import store
 from scraper.catalog.inputs import Inputs
-from scraper.catalog.store import ROOT, dumps
+from scraper.catalog.store import dumps
 from scraper.search import search_index
 from scraper.site import feed
 from scraper.site.config import GENERATED_CONFIG, generated_config
 from scraper.site.facts_views import published_data
 from scraper.site.markup import md_text
 from scraper.site.model import Curated, Site
+from scraper.site.templating import ASSETS, TEMPLATES
 from scraper.site.views import (
     changes_page,
     code_page,
@@ -32,10 +33,6 @@ from scraper.site.views import (
     section_page,
     table_index_page,
 )
-
-TEMPLATES = ROOT / "templates"
-ASSETS = TEMPLATES / "assets"
-
 
 # --- rendering ---------------------------------------------------------------------
 
@@ -59,7 +56,7 @@ def environment() -> Environment:
 def build_pages(inputs: Inputs, curated: "Curated | None" = None) -> dict[str, str]:
     """Page source path -> content, for every page of the site."""
     curated = curated or Curated.of(inputs)
-    site = Site.of(filterdefs.with_defined_filters(inputs.errors, curated.filters), inputs.changes, curated)
+    site = Site.of(inputs.shown, inputs.changes, curated)
     data = site.data
     env = environment()
     pages: dict[str, str] = {}

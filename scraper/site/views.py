@@ -8,13 +8,11 @@ from markupsafe import Markup
 
 from scraper.catalog.model import carrier_codes
 from scraper.site import feed, paths
-from scraper.site.facts_views import FILTER_DOCS_URL, RETRY_LABELS, definition_view, facts_view
+from scraper.site.facts_views import FILTER_DOCS_URL, definition_view, facts_view
 from scraper.site.markup import code_fence, front_matter_value, md_inline, md_text, placeholder_help, placeholder_mark, safe_url
 from scraper.site.model import Site
 from scraper.site.paths import html_href, md_href, src_of
-
-LOCALE_LABELS = {"en": "English", "zh-CN": "简体中文"}
-
+from scraper.site.templating import labels
 
 # --- view models ----------------------------------------------------------------
 
@@ -30,7 +28,7 @@ def _code_link(site: Site, from_src: str, code: int) -> dict:
 
 
 def _upstream_links(anchors: dict[str, str]) -> list[dict]:
-    return [{"href": safe_url(url), "label": LOCALE_LABELS.get(locale, locale)} for locale, url in anchors.items()]
+    return [{"href": safe_url(url), "label": labels().locale(locale)} for locale, url in anchors.items()]
 
 
 def _payload(code: int, message: str) -> Markup:
@@ -51,9 +49,9 @@ def _row_view(site: Site, from_src: str, row: dict) -> dict:
     return {
         "link": _link(from_src, src, row["text"]),
         "description": md_inline(row["description"], lambda h: site.href_for(from_src, h)),
-        "kind": "filter failure" if row.get("filter") else "rejection message",
+        "kind": labels().row_kinds["filter" if row.get("filter") else "message"],
         "on_error_page": row.get("on_error_page", True),
-        "retry": md_text(RETRY_LABELS.get(found["retry"], "")) if found else "",
+        "retry": md_text(labels().retry.get(found["retry"], "")) if found else "",
         "channels": md_text(" · ".join(found["channels"])) if found else "",
     }
 
@@ -88,7 +86,7 @@ def code_page(site: Site, code: dict) -> dict:
         "messages": _messages_view(site, src, code["messages"]),
         "placeholders": _placeholders_view(code["messages"]),
         "translations": [
-            {"locale": LOCALE_LABELS.get(locale, locale), "name": md_text(t["name"]), "messages": [md_inline(m) for m in t["messages"]]}
+            {"locale": labels().locale(locale), "name": md_text(t["name"]), "messages": [md_inline(m) for m in t["messages"]]}
             for locale, t in code["translations"].items()
         ],
         "payload": _payload(code["code"], example_text),
@@ -125,7 +123,7 @@ def _related_rows(site: Site, src: str, key: str) -> list[dict]:
     for other in site.table_links.get(key, []):
         kind, _, value = other.partition(":")
         label = site.filters[value]["text"] if kind == "filter" else value
-        views.append({"link": _link(src, site.key_src(other), label), "kind": "filter failure" if kind == "filter" else "rejection message"})
+        views.append({"link": _link(src, site.key_src(other), label), "kind": labels().row_kinds[kind]})
     return views
 
 
@@ -156,7 +154,7 @@ def row_page(site: Site, row: dict) -> dict:
         "on_error_page": row.get("on_error_page", True),
         "index": _link(src, src_of(paths.FILTERS_INDEX if is_filter else paths.MESSAGES_INDEX), "All filter failures" if is_filter else "All rejection messages"),
         "translations": [
-            {"locale": LOCALE_LABELS.get(locale, locale), "text": md_inline(t["text"]), "description": md_inline(t["description"])}
+            {"locale": labels().locale(locale), "text": md_inline(t["text"]), "description": md_inline(t["description"])}
             for locale, t in row["translations"].items()
         ],
     }
@@ -175,7 +173,7 @@ def section_page(site: Site, page: dict) -> dict:
         families.setdefault(_family(code["code"]), []).append(
             {
                 "link": _code_link(site, src, code["code"]),
-                "retry": md_text(RETRY_LABELS.get(found["retry"], "")) if found else "",
+                "retry": md_text(labels().retry.get(found["retry"], "")) if found else "",
                 "channels": md_text(" · ".join(found["channels"])) if found else "",
                 "message": md_inline(code["messages"][0]["text"], lambda h: site.href_for(src, h)) if code["messages"] else "",
             }
@@ -224,7 +222,7 @@ def home_page(site: Site) -> dict:
         "sections": [_link(src, p["src"], p["title"]) | {"kind": p["kind"]} for p in site.section_pages],
         "sources": [
             {
-                "locale": LOCALE_LABELS.get(locale, locale),
+                "locale": labels().locale(locale),
                 "origin": md_text(source["origin"]),
                 "format": source["format"],
                 "retrieved_at": md_text(source["retrieved_at"] or "not stated by the source"),
@@ -252,7 +250,7 @@ def removed_code_page(site: Site, code: dict) -> dict:
     src = site.code_src(code["code"])
     return {
         "src": src,
-        "title": front_matter_value(f"{code['code']} {code['name']} (removed upstream)"),
+        "title": front_matter_value(f"{code['code']} {code['name']} ({labels().removed_upstream})"),
         "heading": md_text(f"{code['code']} {code['name']}"),
         "removed": md_text(code["removed"]),
         "messages": [md_inline(m, lambda h: site.href_for(src, h)) for m in code["messages"]],
@@ -296,7 +294,7 @@ def changes_page(site: Site) -> dict:
                 "text": md_inline(item.get("text", ""), lambda _: None),
                 "old": md_inline(item.get("old", ""), lambda _: None),
                 "new": md_inline(item.get("new", ""), lambda _: None),
-                "kind": {"code": "message", "message": "rejection message", "filter": "filter failure"}[item["kind"]],
+                "kind": labels().row_kinds[item["kind"]],
             }
             return view
 

@@ -13,7 +13,7 @@
 (function (root) {
   "use strict";
 
-  var INDEX_FORMAT = 2;
+  var INDEX_FORMAT = 3;
 
   // --- words -------------------------------------------------------------------
 
@@ -437,7 +437,13 @@
     findCode: function (text) { return findCode(compiled, text); },
     segments: segments,
   };
-  var api = { load: load, loadUrl: loadUrl, resolve: resolve, internals: internals };
+  // What the page calls each kind of match: labels travel in the index, as patterns do.
+  function labels() {
+    if (compiled === null) throw new Error("ErrorResolver.load(index) first");
+    return compiled.index.labels;
+  }
+
+  var api = { load: load, loadUrl: loadUrl, resolve: resolve, labels: labels, internals: internals };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   if (root) root.ErrorResolver = api;
 })(typeof window !== "undefined" ? window : null);

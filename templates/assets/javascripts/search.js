@@ -13,11 +13,14 @@
     if (input && input.value) show(input.value);
   });
 
-  var KIND_LABELS = { code: "Error code", filter: "Filter failure", message: "Rejection message" };
+  // The labels come in the index, from templates/_labels.md.j2, as the pages' do.
+  function kindLabel(kind) {
+    return window.ErrorResolver.labels().kinds[kind];
+  }
 
   function title(match) {
     if (match.kind === "code") return match.code + " " + match.name;
-    if (match.kind === "filter") return "Filter failure: " + match.name;
+    if (match.kind === "filter") return kindLabel("filter") + ": " + match.name;
     return match.message;
   }
 
@@ -87,7 +90,7 @@
       return;
     }
     element.setAttribute("data-path", match.path);
-    element.appendChild(link(new URL(match.path, root).href, title(match), detail(match), "Best match · " + KIND_LABELS[match.kind]));
+    element.appendChild(link(new URL(match.path, root).href, title(match), detail(match), "Best match · " + kindLabel(match.kind)));
   }
 
   document.addEventListener("input", function (event) {

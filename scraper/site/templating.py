@@ -1,0 +1,70 @@
+"""Where the templates live, and the two includes Python reads: the markup macros and the labels.
+
+Python holds no HTML and no display wording: the inline converter asks ``_markup.html.j2``
+for its tags, and views, the generated config and the search index take their labels
+from ``_labels.md.j2``, the one place pages take them from too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from scraper.catalog.store import ROOT
+
+TEMPLATES = ROOT / "templates"
+ASSETS = TEMPLATES / "assets"
+
+
+@dataclass(frozen=True)
+class Labels:
+    retry: dict[str, str]  # retry class -> badge text
+    kinds: dict[str, str]  # code / filter / message -> what the search box calls a match
+    row_kinds: dict[str, str]  # the same, as a list item names it in running text
+    sections: dict[str, str]  # the table index pages' navigation titles
+    locales: dict[str, str]  # upstream locale -> its name
+    ccxt_rules: dict[str, str]  # how ccxt matched a response -> its wording
+    removed_upstream: str
+
+    def locale(self, locale: str) -> str:
+        return self.locales.get(locale, locale)
+
+
+@cache
+def _includes() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.do"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@cache
+def tags():
+    """The macros that write HTML tags around text markup.py has already escaped."""
+    return _includes().get_template("_markup.html.j2").module
+
+
+def atom_feed(entries: list[dict]) -> str:
+    """The changelog as Atom, laid out by feed.xml.j2 (XML-escaped by autoescape)."""
+    return _includes().get_template("feed.xml.j2").render(feed={"entries": entries})
+
+
+@cache
+def labels() -> Labels:
+    module = _includes().get_template("_labels.md.j2").module
+    return Labels(
+        retry=dict(module.retry),
+        kinds=dict(module.kinds),
+        row_kinds=dict(module.row_kinds),
+        sections=dict(module.sections),
+        locales=dict(module.locales),
+        ccxt_rules=dict(module.ccxt_rules),
+        removed_upstream=module.removed_upstream,
+    )
