@@ -56,10 +56,12 @@ site: $(STAMP)
 serve: site
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+# One worker per core (TEST_WORKERS=0 runs in this process, for pdb).
+TEST_WORKERS ?= auto
 test: $(STAMP) $(AXE)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
 
-# Upstream's URLs live in scraper/model.py; these override them only when set.
+# Upstream's URLs live in scraper/catalog/model.py; these override them only when set.
 UPSTREAM_EN ?=
 UPSTREAM_ZH ?=
 UPSTREAM_FILTERS ?=
