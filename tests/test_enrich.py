@@ -105,13 +105,18 @@ def test_rule_default_without_guidance(codes):
     rule = lambda code: enrich.default_retry(texts(codes[code]), codes[code]["name"])  # noqa: E731
     assert rule(-1003) == "backoff"  # rate limit
     assert rule(-1008) == "backoff"  # overloaded
-    assert rule(-1007) == "backoff"  # timeout, status unknown
+    assert rule(-1007) == "check-status"  # timeout, send status unknown
+    assert rule(-1006) == "check-status"  # execution status unknown
+    assert rule(-1035) == "reconnect"  # "send Logout<5> message to close the session"
     assert rule(-2015) == "check-account"  # API key, IP, permissions
     assert rule(-1022) == "check-account"  # signature
     assert rule(-1021) == "fix-request"
     assert rule(-1102) == "fix-request"
     assert enrich.default_retry(["Market is closed."]) == "backoff"
-    assert enrich.default_retry(["Account has insufficient balance for requested action."]) == "check-account"
+    assert enrich.default_retry(["Account has insufficient balance for requested action."]) == "check-balance"
+    assert enrich.default_retry(["Filter failure: EXCHANGE_MAX_NUM_ICEBERG_ORDERS"], "EXCHANGE_MAX_NUM_ICEBERG_ORDERS") == "check-open-orders"
+    assert enrich.default_retry(["Filter failure: MAX_NUM_ORDER_LISTS"], "MAX_NUM_ORDER_LISTS") == "check-open-orders"
+    assert enrich.default_retry(["Filter failure: MAX_POSITION"], "MAX_POSITION") == "check-balance"
     assert enrich.retry_class(texts(codes[-1021]), None, "INVALID_TIMESTAMP") == "fix-request"
     assert enrich.retry_class(texts(codes[-1021]), {"retry": "backoff"}) == "backoff"
 
@@ -129,6 +134,47 @@ def test_rule_never_advises_waiting_or_key_checks_where_the_curators_disagree(in
         if rule != "fix-request" and rule != curated["messages"][row["text"]]["retry"]:
             disagreements.append(row["text"])
     assert disagreements == []
+
+
+def test_unknown_execution_status_always_means_check_the_order_first(inputs, codes):
+    """A bot that resends after -1006 or -1007 may place the order twice: whatever the guidance
+    says, upstream's "status unknown" gives check-status, in the facts and so on every page."""
+    data, curated, filters, ccxt = inputs
+    unknown = sorted(c["code"] for c in data["codes"] if enrich.execution_unknown(c))
+    assert unknown == [-1007, -1006]
+    edited = copy.deepcopy(curated)
+    edited["codes"]["-1006"]["retry"] = "backoff"  # a careless edit
+    facts = enrich.enrich(data, edited, filters, ccxt)["codes"]
+    assert (facts["-1006"]["retry"], facts["-1006"]["retry_source"]) == ("check-status", "rule")
+    assert (facts["-1007"]["retry"], facts["-1007"]["retry_source"]) == ("check-status", "guidance")
+    # a new code whose text says so gets the same class, with no guidance at all
+    assert enrich.retry_class(["Execution status unknown; please check."], None, "NEW_CODE") == "check-status"
+    assert enrich.retry_class(["Request accepted; send status is unknown."], {"retry": "do-not-retry"}) == "check-status"
+
+
+def test_retry_classes_are_one_list_everywhere():
+    """The guidance schema, the published schema and the labels name the same classes in the same order."""
+    from scraper.catalog import guidance
+    from scraper.site.templating import labels
+
+    guidance_enum = json.loads((ROOT / "data" / "guidance.schema.json").read_text())["$defs"]["fields"]["properties"]["retry"]["enum"]
+    published = json.loads((ROOT / "data" / "errors.schema.json").read_text())
+    enums = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            properties = node.get("properties")
+            if isinstance(properties, dict) and "retry" in properties:
+                enums.append(properties["retry"]["enum"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(published)
+    assert guidance_enum == list(guidance.RETRY_CLASSES) == list(labels().retry)
+    assert len(enums) == 2 and all(enum == [*guidance.RETRY_CLASSES, None] for enum in enums)
 
 
 def test_rate_limited_codes_are_the_429_ones(facts):

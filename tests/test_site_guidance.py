@@ -12,6 +12,7 @@ from scraper.catalog.inputs import Inputs
 from scraper.site import paths
 from scraper.site.model import Curated
 from scraper.site.render import build_pages
+from scraper.site.templating import labels
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,29 @@ def test_every_page_has_the_guidance_sections(built_site, data):
     for url in urls:
         text = text_of(built_site, url)
         assert "Why you got it" in text and "What to do" in text, url
-        assert any(label in text for label in ("Retry with backoff", "Fix the request", "Check the account or API keys", "Do not retry")), url
+        assert sum(label in text for label in labels().retry.values()) == 1, url
+
+
+def test_unknown_execution_status_is_never_advertised_as_retry(built_site):
+    """-1006 and -1007 may have executed: the badge, the 10xx table and the published JSON all say
+    check the order status, and nothing on those pages or rows says retry with backoff."""
+    check = labels().retry["check-status"]
+    for code in (-1006, -1007):
+        page = BeautifulSoup((built_site / paths.code_path(code) / "index.html").read_text(encoding="utf-8"), "lxml")
+        badge = page.select_one(".errref-retry")
+        assert badge.get_text(strip=True) == check and "errref-retry--check-status" in badge["class"]
+        assert labels().retry["backoff"] not in page.select_one("article").get_text(" ")
+    section = BeautifulSoup((built_site / "sections" / "10xx" / "index.html").read_text(encoding="utf-8"), "lxml")
+    rows = {tr.select_one("td a").get_text(" ", strip=True).split()[0]: tr.get_text(" ", strip=True) for tr in section.select("tr") if tr.select_one("td a")}
+    assert check in rows["-1006"] and check in rows["-1007"] and labels().retry["backoff"] not in rows["-1006"]
+
+
+def test_badges_say_what_to_check(built_site):
+    balance = text_of(built_site, paths.message_path("account-has-insufficient-balance-for-requested-action"))
+    assert labels().retry["check-balance"] in balance
+    assert labels().retry["check-open-orders"] in text_of(built_site, paths.filter_path("EXCHANGE_MAX_NUM_ORDERS"))
+    assert labels().retry["reconnect"] in text_of(built_site, paths.code_path(-1035))
+    assert labels().retry["check-account"] in text_of(built_site, paths.code_path(-2015))
 
 
 def test_derived_facts_on_concrete_pages(built_site):
@@ -40,6 +63,7 @@ def test_derived_facts_on_concrete_pages(built_site):
     timeout = text_of(built_site, "codes/-1007/")
     assert "Execution status unknown: do not resend blindly" in timeout
     assert "Fix the request" in text_of(built_site, "codes/-1021/")
+    assert "X-MBX-TIME-UNIT` only" not in timeout and "only sets the unit of the response" in text_of(built_site, "codes/-1021/")
     assert "Retry with backoff" in text_of(built_site, "codes/-1003/")
     assert "ccxt.BadSymbol" in text_of(built_site, "codes/-1121/")
     assert "Execution status unknown" not in text_of(built_site, "codes/-1121/")

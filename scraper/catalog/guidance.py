@@ -24,7 +24,17 @@ from scraper.catalog.store import ROOT
 
 SCHEMA_PATH = ROOT / "data" / "guidance.schema.json"
 SECTIONS = ("codes", "filters", "messages")
-RETRY_CLASSES = ("backoff", "fix-request", "check-account", "do-not-retry")
+# Most careful first: the order of the published enum, the schemas and the labels.
+RETRY_CLASSES = (
+    "check-status",  # the request may have executed: look before resending (-1006, -1007, HTTP 5XX)
+    "backoff",
+    "reconnect",  # the session is closing: open a new one (FIX -1035)
+    "fix-request",
+    "check-balance",
+    "check-open-orders",
+    "check-account",  # the API key, its permissions, or what the account may do
+    "do-not-retry",
+)
 
 
 class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when the wheel has it: 10x faster

@@ -80,9 +80,16 @@ MARKET_STATE_RE = re.compile(r"liquidity|no orders on book|market is closed", re
 OVERLOAD_RE = re.compile(r"too many (requests|new orders|messages|concurrent connections|connection attempts)|request weight|IP banned", re.I)
 KEYS_RE = re.compile(
     r"API[- ]?key|signature|not authorized|permission|not permitted for this account|restricted for this account"
-    r"|may not place or cancel|disabled on this account|insufficient balance",
+    r"|may not place or cancel|disabled on this account",
     re.I,
 )
+# The session is being closed (FIX maintenance: "send Logout<5> … to close the session"), or
+# this server does not serve this kind of session: a new session, not the same request, helps.
+RECONNECT_RE = re.compile(r"\breconnect\b|message to close the session", re.I)
+# What the account holds: the free balance, or a position cap (MAX_POSITION counts open BUY orders too).
+BALANCE_RE = re.compile(r"insufficient balance|\bmax position\b", re.I)
+# A cap on how many orders are open at once (MAX_NUM_ORDERS, EXCHANGE_MAX_NUM_ICEBERG_ORDERS, …).
+OPEN_ORDERS_RE = re.compile(r"\bmax num (algo |iceberg )?(orders|order lists)\b|too many open orders", re.I)
 
 
 def _texts_of(texts: Iterable[str], name: str = "") -> list[str]:
@@ -107,21 +114,40 @@ def rate_limited(texts: Iterable[str]) -> bool:
 def default_retry(texts: Iterable[str], name: str = "") -> str:
     """The retry class the text suggests, for entries without curated guidance.
 
-    Server-side trouble, overload and the market's state pass with time (backoff); keys, permissions and the
-    account's state need a look outside the request (check-account); anything else is a
-    request the sender has to change (fix-request).  "do-not-retry" needs judgement and
-    only comes from the guidance.
+    A request whose execution status is unknown may have gone through: look before
+    resending (check-status).  A closing session needs a new one (reconnect).  Server-side
+    trouble, overload and the market's state pass with time (backoff).  The balance, the
+    open orders, and keys, permissions or the account's state need a look outside the
+    request (check-balance, check-open-orders, check-account).  Anything else is a request
+    the sender has to change (fix-request).  "do-not-retry" needs judgement and only comes
+    from the guidance.
     """
     words = _texts_of(texts, name)
+    if any(EXECUTION_UNKNOWN_RE.search(t) for t in words):
+        return "check-status"
+    if any(RECONNECT_RE.search(t) for t in words):
+        return "reconnect"
     if any(SERVER_SIDE_RE.search(t) or OVERLOAD_RE.search(t) or MARKET_STATE_RE.search(t) for t in words):
         return "backoff"
+    if any(BALANCE_RE.search(t) for t in words):
+        return "check-balance"
+    if any(OPEN_ORDERS_RE.search(t) for t in words):
+        return "check-open-orders"
     if any(KEYS_RE.search(t) for t in words):
         return "check-account"
     return "fix-request"
 
 
 def retry_class(texts: Iterable[str], entry: Mapping | None = None, name: str = "") -> str:
-    """Curated retry advice where given, else the rule's."""
+    """Curated retry advice where given, else the rule's.
+
+    Except one way: when upstream's own text says the execution status is unknown, the
+    answer is check-status whatever the guidance says, so a stale or careless entry can
+    never tell a bot to resend an order that may already have executed.
+    """
+    texts = list(texts)
+    if says_execution_unknown(texts):
+        return "check-status"
     if entry and entry.get("retry"):
         return entry["retry"]
     return default_retry(texts, name)
@@ -247,7 +273,7 @@ def _facts(texts: list[str], entry: Mapping | None, name: str, ccxt: list[dict])
         "execution_unknown": says_execution_unknown(texts),
         "rate_limit": rate_limited(texts),
         "retry": retry_class(texts, entry, name),
-        "retry_source": "guidance" if entry and entry.get("retry") else "rule",
+        "retry_source": "guidance" if entry and entry.get("retry") == retry_class(texts, entry, name) else "rule",
         "causes": list(entry["causes"]) if entry else [],
         "fix": list(entry["fix"]) if entry else [],
         "check_status": entry.get("check_status") if entry else None,
