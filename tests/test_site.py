@@ -127,3 +127,19 @@ def test_every_upstream_error_page_anchor_exists_upstream(built_site):
                 assert href.split("#", 1)[1] in upstream_ids[locale], (html_page, href)
                 checked += 1
     assert checked > 300
+
+
+def test_no_page_shows_markdown_source_in_its_title_or_heading(built_site):
+    """"Order book liquidity is less than `LOT_SIZE` …": code in the h1, plain in <title> and search."""
+    from bs4 import BeautifulSoup
+
+    pages = [p for p in built_site.rglob("index.html") if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")]
+    assert len(pages) > 150  # every code, filter, message, section and index page
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        shown = [soup.title.get_text()] + [h.get_text() for h in soup.select("h1, .md-nav__link, .md-header__topic")]
+        assert not [text for text in shown if "`" in text], page
+    lot = BeautifulSoup((built_site / "messages" / "order-book-liquidity-is-less-than-lot-size-filter-minimum-quantity" / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert lot.select_one("h1 code").get_text() == "LOT_SIZE"
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not [d["title"] for d in index["docs"] if "`" in d["title"]]

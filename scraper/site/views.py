@@ -135,8 +135,9 @@ def row_page(site: Site, row: dict) -> dict:
     return {
         "src": src,
         "is_filter": is_filter,
-        "title": front_matter_value(row["text"]),
-        "heading": md_text(row["text"]),
+        # upstream's Markdown (`LOT_SIZE`) is code in the heading and plain text in the title
+        "title": front_matter_value(row["plain"]),
+        "heading": md_inline(row["text"], lambda _: None),
         "filter": md_text(row.get("filter") or ""),
         "description_meta": front_matter_value(row["description"].replace("\n", " ")),
         "message": md_inline(row["text"], placeholders=True),
