@@ -98,3 +98,35 @@ def test_guidance_of_a_removed_code_does_not_fail_the_build(data):
     history = {"entries": [], "removed_codes": [], "seen": {"code:-1021": {"first_seen": "2024-03-12", "last_changed": "2024-03-12", "removed": "2026-01-01"}}}
     pages = build_pages(inputs_with(without, history))
     assert "codes/-1021.md" not in pages
+
+
+def _section_after(soup: BeautifulSoup, heading: str) -> str:
+    h2 = next(h for h in soup.select("article h2") if h.get_text(strip=True).startswith(heading))
+    parts = []
+    for sibling in h2.find_next_siblings():
+        if sibling.name == "h2":
+            break
+        parts.append(sibling.get_text(" ", strip=True))
+    return " ".join(parts)
+
+
+def test_what_upstream_says_is_never_empty(built_site, data):
+    """-1010 and -2038 are named only in a section title: the page says so and quotes it."""
+    for code in data["codes"]:
+        soup = BeautifulSoup((built_site / paths.code_path(code["code"]) / "index.html").read_text(encoding="utf-8"), "lxml")
+        assert _section_after(soup, "What upstream says").strip(), code["code"]
+    soup = BeautifulSoup((built_site / paths.code_path(-2038) / "index.html").read_text(encoding="utf-8"), "lxml")
+    said = _section_after(soup, "What upstream says")
+    assert "no message of its own" in said and "-2038 ORDER_AMEND_REJECTED" in said
+
+
+def test_a_long_list_of_messages_is_summed_up_and_folded(built_site):
+    soup = BeautifulSoup((built_site / paths.code_path(-1013) / "index.html").read_text(encoding="utf-8"), "lxml")
+    messages = _section_after(soup, "Rejection messages sent with this code")
+    assert messages.startswith("41 rejection messages come with this code")
+    folded = soup.select_one("article details")
+    assert folded is not None and not folded.has_attr("open") and len(folded.select("tbody tr")) == 41
+    # the 20 filter failures, the likely reason for a -1013, stay in view
+    filters = next(h for h in soup.select("article h2") if h.get_text(strip=True).startswith("Filter failures sent"))
+    table = filters.find_next("table")
+    assert table.find_parent("details") is None and len(table.select("tbody tr")) == 20
