@@ -141,16 +141,14 @@ def default_retry(texts: Iterable[str], name: str = "") -> str:
 def retry_class(texts: Iterable[str], entry: Mapping | None = None, name: str = "") -> str:
     """Curated retry advice where given, else the rule's.
 
-    Except one way: when upstream's own text says the execution status is unknown, the
-    answer is check-status whatever the guidance says, so a stale or careless entry can
-    never tell a bot to resend an order that may already have executed.
+    Except one way: when the rule says check-status (upstream's own text says the
+    execution status is unknown), that stands whatever the guidance says, so a stale or
+    careless entry can never tell a bot to resend an order that may already have executed.
     """
-    texts = list(texts)
-    if says_execution_unknown(texts):
-        return "check-status"
-    if entry and entry.get("retry"):
-        return entry["retry"]
-    return default_retry(texts, name)
+    rule = default_retry(texts, name)
+    if rule == "check-status" or not (entry and entry.get("retry")):
+        return rule
+    return entry["retry"]
 
 
 # --- ccxt ---------------------------------------------------------------------
@@ -268,12 +266,13 @@ def ccxt_groups(table: CcxtTable, pairs: Iterable[tuple[int | None, str | None]]
 
 
 def _facts(texts: list[str], entry: Mapping | None, name: str, ccxt: list[dict]) -> dict:
+    retry = retry_class(texts, entry, name)
     return {
         "channels": ordered_channels(channels(texts)),
         "execution_unknown": says_execution_unknown(texts),
         "rate_limit": rate_limited(texts),
-        "retry": retry_class(texts, entry, name),
-        "retry_source": "guidance" if entry and entry.get("retry") == retry_class(texts, entry, name) else "rule",
+        "retry": retry,
+        "retry_source": "guidance" if entry and entry.get("retry") == retry else "rule",
         "causes": list(entry["causes"]) if entry else [],
         "fix": list(entry["fix"]) if entry else [],
         "check_status": entry.get("check_status") if entry else None,

@@ -9,7 +9,8 @@ from scraper.site import templating
 
 def atom_feed(history: dict) -> str:
     """The changelog as Atom.  Dates come from the entries, so the same history gives the same bytes."""
-    return templating.atom_feed([entry | {"anchor": entry_anchor(entry)} for entry in history["entries"]])
+    entries = [entry | {"anchor": entry_anchor(entry)} for entry in history["entries"]]
+    return templating.include("feed.xml.j2").render(feed={"entries": entries})
 
 
 def entry_anchor(entry: dict) -> str:

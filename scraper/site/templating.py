@@ -1,4 +1,4 @@
-"""Where the templates live, and the two includes Python reads: the markup macros and the labels.
+"""Where the templates live, and the includes Python reads: the markup macros, the labels and the feed.
 
 Python holds no HTML and no display wording: the inline converter asks ``_markup.html.j2``
 for its tags, and views, the generated config and the search index take their labels
@@ -24,6 +24,7 @@ class Labels:
     kinds: dict[str, str]  # code / filter / message -> what the search box calls a match
     row_kinds: dict[str, str]  # the same, as a list item names it in running text
     sections: dict[str, str]  # the table index pages' navigation titles
+    all_of: dict[str, str]  # a row page's link back to its table index
     locales: dict[str, str]  # upstream locale -> its name
     ccxt_rules: dict[str, str]  # how ccxt matched a response -> its wording
     removed_upstream: str
@@ -48,22 +49,23 @@ def _includes() -> Environment:
 @cache
 def tags():
     """The macros that write HTML tags around text markup.py has already escaped."""
-    return _includes().get_template("_markup.html.j2").module
+    return include("_markup.html.j2").module
 
 
-def atom_feed(entries: list[dict]) -> str:
-    """The changelog as Atom, laid out by feed.xml.j2 (XML-escaped by autoescape)."""
-    return _includes().get_template("feed.xml.j2").render(feed={"entries": entries})
+def include(name: str):
+    """A template outside the page set (the feed), rendered with autoescape and no Markdown escaping."""
+    return _includes().get_template(name)
 
 
 @cache
 def labels() -> Labels:
-    module = _includes().get_template("_labels.md.j2").module
+    module = include("_labels.md.j2").module
     return Labels(
         retry=dict(module.retry),
         kinds=dict(module.kinds),
         row_kinds=dict(module.row_kinds),
         sections=dict(module.sections),
+        all_of=dict(module.all_of),
         locales=dict(module.locales),
         ccxt_rules=dict(module.ccxt_rules),
         removed_upstream=module.removed_upstream,

@@ -156,7 +156,7 @@ def row_page(site: Site, row: dict) -> dict:
         "facts": facts_view(site, src, site.facts("filters" if is_filter else "messages", row["filter"] if is_filter else row["text"])),
         "definition": definition_view(site, src, row["filter"], (site.facts("filters", row["filter"]) or {}).get("example")) if is_filter else None,
         "on_error_page": row.get("on_error_page", True),
-        "index": _link(src, src_of(paths.FILTERS_INDEX if is_filter else paths.MESSAGES_INDEX), "All filter failures" if is_filter else "All rejection messages"),
+        "index": _link(src, src_of(paths.FILTERS_INDEX if is_filter else paths.MESSAGES_INDEX), labels().all_of["filters" if is_filter else "messages"]),
         "translations": [
             {"locale": labels().locale(locale), "text": md_inline(t["text"]), "description": md_inline(t["description"])}
             for locale, t in row["translations"].items()
