@@ -12,7 +12,7 @@ from scraper import rebuild, transaction
 from scraper.catalog import changes, filterdefs, guidance, store
 from scraper.catalog.inputs import Inputs
 from scraper.catalog.model import DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
-from scraper.ingest import fetch, guards, merge
+from scraper.ingest import fetch, guards, merge, vendored
 from scraper.ingest.parse import read_source
 from scraper.ingest.parse.filters import read_filters_source
 from scraper.search import resolve, search_index
@@ -39,15 +39,11 @@ def write_output(path: Path, content: str, command: str) -> None:
 
 def scrape_copies(sources: list[str]) -> list[ParsedCopy]:
     """The copies the sources hold: sources as given, or the vendored snapshot (under the origins its manifest records)."""
-    items = [fetch.read(source) for source in sources] if sources else rebuild.read_vendored(ROOT)
+    items = [fetch.read(source) for source in sources] if sources else vendored.read_vendored(ROOT)
     copies = []
     for fetched in items:
         copies.extend(read_source(fetched.origin, fetched.body, fetched.retrieved_at))
     return copies
-
-
-def scrape(sources: list[str]):
-    return merge.merge(scrape_copies(sources))
 
 
 def cmd_scrape(args: argparse.Namespace) -> int:

@@ -25,9 +25,9 @@ from scraper.catalog.model import DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, Parsed
 from scraper.ingest import fetch, guards, merge
 from scraper.ingest.parse import decode_page, read_source
 from scraper.ingest.parse.filters import FILTERS_PAGE_URLS, filters_page_kind, read_filters_source
+from scraper.ingest.vendored import MANIFEST, load_manifest, read_vendored
 from scraper.site import builder
 
-MANIFEST = Path("upstream") / "manifest.json"
 DATA = Path("data") / "errors.json"
 HISTORY = Path("data") / "changes.json"
 VENDORED_NAMES = {"en": "testnet-errors.en.html", "zh-CN": "testnet-errors.zh-CN.html"}
@@ -55,25 +55,6 @@ class Outcome:
 
 
 # --- the vendored snapshot ----------------------------------------------------------
-
-
-def load_manifest(root: Path) -> dict:
-    path = root / MANIFEST
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScrapeError(f"{path}: no such file (the vendored snapshot's manifest)") from None
-    except json.JSONDecodeError as error:
-        raise ScrapeError(f"{path}: not valid JSON ({error})") from None
-
-
-def read_vendored(root: Path) -> list[fetch.Fetched]:
-    """The vendored copies, each under the origin (URL or path) it was taken from."""
-    fetched = []
-    for copy in load_manifest(root)["copies"]:
-        body = fetch.read_file(str(root / "upstream" / copy["file"])).body
-        fetched.append(fetch.Fetched(origin=copy["origin"], body=body, retrieved_at=copy.get("retrieved_at")))
-    return fetched
 
 
 def scrape_vendored(root: Path) -> dict:

@@ -18,10 +18,6 @@ if TYPE_CHECKING:
     import ssl
 
 
-
-# --- the deadline: every socket operation gets only the time left --------------------------
-
-
 def _time_left(deadline: float, timeout: float | None, error: type[Exception]) -> float:
     """What an operation may take: the time left (or its own timeout if shorter); `error` if none is."""
     left = deadline - time.monotonic()
@@ -84,11 +80,8 @@ def ssl_context() -> ssl.SSLContext:
 
 
 def client(deadline: float, timeout: float) -> httpx.Client:
-    # A timeout alone bounds each read, not the response: httpcore reads its timeout once
-    # per response, so only the network backend can hand each read the time left.  httpx
-    # has no public way to give its pool a backend; it is pinned, and tests/test_fetch.py
-    # fails if this stops working.  (A proxy from the environment gets httpx's own
-    # transport: the checks between chunks still stop it, one read late at worst.)
+    # (A proxy from the environment gets httpx's own transport: the checks between chunks
+    # in fetch still stop it, one read late at worst.)
     transport = httpx.HTTPTransport(verify=ssl_context())
     transport._pool = httpcore.ConnectionPool(ssl_context=ssl_context(), network_backend=_DeadlineBackend(deadline))
     return httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)

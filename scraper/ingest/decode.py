@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 import zlib
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
 from scraper.catalog.model import ScrapeError
-
-if TYPE_CHECKING:
-    pass
-
-
-
-# --- the body: bounded, decoded here -------------------------------------------------------
-
 
 ACCEPT_ENCODING = "gzip, deflate"  # what the request asks for, and all this module undoes
 

@@ -25,21 +25,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from scraper.catalog.model import ScrapeError
+from scraper.ingest import decode
 from scraper.ingest.deadline import client as _client
-from scraper.ingest.decode import ACCEPT_ENCODING, Truncated
-from scraper.ingest.decode import Decoder as _Decoder
-from scraper.ingest.decode import codings as _codings
-from scraper.ingest.decode import size as _size
 from scraper.ingest.parse import MAX_BYTES
-
-if TYPE_CHECKING:
-    pass
 
 USER_AGENT = "binance-spot-errors-reference/0.1 (static error reference; scrapes the public error page; python-httpx)"
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
@@ -120,7 +113,7 @@ def _request_headers(validators: dict[str, str] | None, accept: frozenset[str]) 
     return {
         "User-Agent": USER_AGENT,
         "Accept": _accept_header(accept),
-        "Accept-Encoding": ACCEPT_ENCODING,
+        "Accept-Encoding": decode.ACCEPT_ENCODING,
     } | _conditional_headers(validators)
 
 
@@ -229,7 +222,7 @@ def _pause(url: str, retry: _Retry, policy: HttpPolicy, attempt: int, waited: fl
     return retry.asked
 
 
-# --- the body: bounded, decoded by scraper.ingest.decode -------------------------------------
+# --- the body: bounded, decoded by scraper.ingest.decode ---------------------------------------
 
 
 def _declared_length(response: httpx.Response) -> int | None:
@@ -238,14 +231,14 @@ def _declared_length(response: httpx.Response) -> int | None:
 
 
 def _too_large(url: str, limit: int, what: str) -> ScrapeError:
-    return ScrapeError(f"{url}: body larger than the {_size(limit)} limit ({what}); refused")
+    return ScrapeError(f"{url}: body larger than the {decode.size(limit)} limit ({what}); refused")
 
 
 def _read_body(url: str, response: httpx.Response, policy: HttpPolicy, deadline: float) -> bytes:
     declared = _declared_length(response)
     if declared is not None and declared > policy.max_bytes:
         raise _too_large(url, policy.max_bytes, f"Content-Length: {declared}")
-    decoder = _Decoder(url, _codings(url, response.headers.get("content-encoding")), policy.max_bytes)
+    decoder = decode.Decoder(url, decode.codings(url, response.headers.get("content-encoding")), policy.max_bytes)
     body = bytearray()
     received = 0
     for chunk in response.iter_raw():
@@ -261,7 +254,7 @@ def _read_body(url: str, response: httpx.Response, policy: HttpPolicy, deadline:
     if received:  # an empty body is the parser's to name
         try:
             decoder.check_complete()
-        except Truncated as error:
+        except decode.Truncated as error:
             raise _Retry(str(error)) from None
     return bytes(body)
 

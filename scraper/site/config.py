@@ -14,9 +14,6 @@ from scraper.site.views import data_date
 GENERATED_CONFIG = ".generated.yml"  # MkDocs skips dot files: never published
 
 
-# --- config the pages need --------------------------------------------------------
-
-
 def generated_config(site: Site) -> dict:
     """Navigation, short links and the footer: data-dependent parts of mkdocs.yml (INHERITed)."""
     nav: list = [{"Home": "index.md"}]

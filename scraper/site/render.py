@@ -34,8 +34,6 @@ from scraper.site.views import (
     table_index_page,
 )
 
-# --- rendering ---------------------------------------------------------------------
-
 
 def environment() -> Environment:
     def finalize(value):

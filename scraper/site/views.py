@@ -14,8 +14,6 @@ from scraper.site.model import Site
 from scraper.site.paths import html_href, md_href, src_of
 from scraper.site.templating import labels
 
-# --- view models ----------------------------------------------------------------
-
 
 def _link(from_src: str, to_src: str, label: str) -> dict:
     # labels are upstream Markdown (code spans in messages); links inside them are dropped
