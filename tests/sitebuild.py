@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 from conftest import DATA, committed_inputs, inputs_with
-
-from scraper.site import builder
-from scraper.site.builder import serve  # noqa: F401 - tests import it from here
+from support.sites import (
+    build_in,
+    serve,  # noqa: F401 - tests import it from here
+)
 
 
 def build_site(data: dict | Path, workdir: Path) -> Path:
@@ -17,7 +18,7 @@ def build_site(data: dict | Path, workdir: Path) -> Path:
         inputs = inputs_with(data)
     else:
         inputs = committed_inputs() if Path(data) == DATA else inputs_with(json.loads(Path(data).read_text(encoding="utf-8")))
-    return builder.build_in(workdir, inputs)
+    return build_in(workdir, inputs)
 
 
 def load_json(path: Path) -> dict:

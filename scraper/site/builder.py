@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -83,30 +78,3 @@ def build(inputs: Inputs, txn: transaction.Transaction, site_dir: Path | None = 
     txn.stage_tree(site_dir, built)
     txn.commit()
     return site_dir
-
-
-def build_in(workdir: Path, inputs: Inputs) -> Path:
-    """A whole site in ``workdir``, a folder laid out like the repository (tests, eval, benchmarks); returns its site/."""
-    prepare_workdir(workdir)
-    with transaction.exclusive(workdir, "build") as txn:
-        return build(inputs, txn)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve a folder on a loopback port (tests, eval, benchmarks); yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

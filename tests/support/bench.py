@@ -14,14 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from support import evaluate
+from support import evaluate, sites
 from support.synthetic import scaled_page
 
 from scraper import transaction
 from scraper.catalog import store
 from scraper.catalog.inputs import Inputs
 from scraper.catalog.store import ROOT
-from scraper.cli import scrape as scrape_sources
+from scraper.cli import scrape_copies
 from scraper.ingest import merge
 from scraper.ingest.parse import read_source
 from scraper.site import builder, render
@@ -77,8 +77,8 @@ def run(repeat: int) -> list[tuple[str, str]]:
         results.append(("mkdocs build of rendered pages (median)", f"{bare * 1000:.0f} ms"))
 
         def pipeline() -> None:
-            scraped = store.catalog_to_dict(scrape_sources([str(SNAPSHOT)]))
-            builder.build_in(work, inputs.with_errors(scraped, inputs.changes))
+            scraped = store.catalog_to_dict(merge.merge(scrape_copies([str(SNAPSHOT)])))
+            sites.build_in(work, inputs.with_errors(scraped, inputs.changes))
 
         whole = median_seconds(pipeline, repeat)
         results.append(("snapshot -> built site (median)", f"{whole * 1000:.0f} ms"))
@@ -118,7 +118,7 @@ def rebuild_results(repeat: int) -> list[tuple[str, str]]:
         shutil.copyfile(fixtures / "testnet-errors.f88f5cc.en.html", served / "en.html")
         shutil.copyfile(fixtures / "testnet-errors.f88f5cc.zh-CN.html", served / "zh-CN.html")
         shutil.copyfile(ROOT / "upstream" / "testnet_filters.md", served / "filters.md")
-        with builder.serve(served) as base:
+        with sites.serve(served) as base:
             for attempt in range(repeat):
                 tree = _rebuild_workspace(Path(tmp) / f"tree-{attempt}")
                 command = [sys.executable, "-m", "scraper", "rebuild", "--root", str(tree),
@@ -168,7 +168,7 @@ def scale_results(repeat: int) -> list[tuple[str, str]]:
         data = store.catalog_to_dict(merge.merge(read_source("synthetic", scaled_page(real, factor).encode("utf-8"))))
         synthetic = Inputs.load(ROOT / "data").with_errors(data)
         with tempfile.TemporaryDirectory() as tmp:
-            seconds = median_seconds(lambda: builder.build_in(Path(tmp), synthetic), 1 if factor > 1 else repeat)
+            seconds = median_seconds(lambda: sites.build_in(Path(tmp), synthetic), 1 if factor > 1 else repeat)
         base_build = base_build or seconds
         results.append((f"scale {factor}x: render + build ({len(data['codes'])} codes)", f"{seconds:.1f} s ({seconds / base_build:.1f}x the 1x time)"))
     scrape_100 = (
@@ -178,8 +178,8 @@ def scale_results(repeat: int) -> list[tuple[str, str]]:
     )
     results.append(("scale 100x: peak memory of the scrape", f"{_peak_rss_mib(scrape_100):.0f} MiB"))
     build_1 = (
-        "import tempfile, pathlib\nfrom scraper.site import builder\nfrom scraper.catalog.inputs import Inputs\n"
-        "builder.build_in(pathlib.Path(tempfile.mkdtemp()), Inputs.load(pathlib.Path('data')))"
+        "import sys, tempfile, pathlib\nsys.path.insert(0, 'tests')\nfrom support import sites\nfrom scraper.catalog.inputs import Inputs\n"
+        "sites.build_in(pathlib.Path(tempfile.mkdtemp()), Inputs.load(pathlib.Path('data')))"
     )
     results.append(("scale 1x: peak memory of render + build", f"{_peak_rss_mib(build_1):.0f} MiB"))
     return results

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from support import sites
 from support.chromium import CHROMIUM, chromium
 
 from scraper.catalog import store
 from scraper.catalog.inputs import Inputs
 from scraper.search import resolve, search_index
-from scraper.site import builder
 
 ROOT = store.ROOT
 EVAL_PATH = ROOT / "tests" / "fixtures" / "eval" / "pasted-errors-dev.tsv"
@@ -138,7 +138,7 @@ def harness(index: dict) -> Iterator[str]:
         shutil.copyfile(search_index.SCRIPT_SOURCE, root / "resolver.js")
         (root / "search-index.json").write_text(search_index.dumps_index(index), encoding="utf-8")
         (root / "index.html").write_text(_HARNESS_PAGE, encoding="utf-8")
-        with builder.serve(root) as url:
+        with sites.serve(root) as url:
             yield url + "index.html"
 
 
@@ -201,7 +201,7 @@ def inputs_of(data_path: Path) -> Inputs:
 def built_site(data_path: Path = DATA_PATH) -> Iterator[str]:
     """The real site of ``data_path``, built in a temporary folder and served on 127.0.0.1."""
     with tempfile.TemporaryDirectory(prefix="eval-site-") as folder:
-        with builder.serve(builder.build_in(Path(folder), inputs_of(data_path))) as url:
+        with sites.serve(sites.build_in(Path(folder), inputs_of(data_path))) as url:
             yield url
 
 

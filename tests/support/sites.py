@@ -1,0 +1,41 @@
+"""Whole sites for tests, the eval and the benchmarks: built in a scratch folder, served on loopback."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from scraper import transaction
+from scraper.catalog.inputs import Inputs
+from scraper.site import builder
+
+
+def build_in(workdir: Path, inputs: Inputs) -> Path:
+    """A whole site in ``workdir``, a folder laid out like the repository (tests, eval, benchmarks); returns its site/."""
+    builder.prepare_workdir(workdir)
+    with transaction.exclusive(workdir, "build") as txn:
+        return builder.build(inputs, txn)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve a folder on a loopback port (tests, eval, benchmarks); yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
