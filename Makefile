@@ -80,9 +80,9 @@ coverage: $(STAMP)
 eval: $(STAMP)
 	PYTHONPATH=tests $(PY) -m support.evaluate --site
 
-# Longer than `make test`: thousands of fuzzed inputs, and the 100x synthetic page built.
+# Longer than `make test`: thousands of fuzzed inputs, and the 10x and 100x synthetic pages built.
 check: $(STAMP)
-	FUZZ_EXAMPLES=3000 SCALE_100=1 $(PY) -m pytest -s tests/test_fuzz.py tests/test_scale.py
+	FUZZ_EXAMPLES=3000 SCALE_LARGE=1 $(PY) -m pytest -s tests/test_fuzz.py tests/test_scale.py
 
 bench: $(STAMP)
 	PYTHONPATH=tests $(PY) -m support.bench

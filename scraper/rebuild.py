@@ -11,7 +11,6 @@ after it, the next command completes the new one.
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -146,10 +145,7 @@ def _manifest_for(fetched: dict[str, fetch.Fetched]) -> dict:
 
 
 def load_history(root: Path) -> dict:
-    path = root / HISTORY
-    if not path.exists():
-        return changes.empty_history()
-    return json.loads(path.read_text(encoding="utf-8"))
+    return changes.load(root / HISTORY) or changes.empty_history()
 
 
 def _fetch_filters(root: Path, options: Options, old_filters: dict) -> fetch.Fetched:

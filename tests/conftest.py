@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import copy
 import csv
+import fcntl
 import functools
+import shutil
 from pathlib import Path
 
 import pytest
@@ -70,11 +72,23 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """The site of the committed data, built once per test session in a temporary folder."""
+def built_site(tmp_path_factory, worker_id):
+    """The site of the committed data, built once per test run in a temporary folder.
+
+    The workers of one run (pytest-xdist) share it: the first to take the lock builds it;
+    tests copy it before changing anything in it."""
     from sitebuild import build_site
 
-    return build_site(DATA, tmp_path_factory.mktemp("site-build"))
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent  # one per run, the same for all its workers
+    with open(shared / "site-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / "site-build" / "built"
+        if not done.exists():
+            shutil.rmtree(shared / "site-build", ignore_errors=True)  # a build a dead worker left half done
+            site = build_site(DATA, shared / "site-build")
+            done.write_text(str(site), encoding="utf-8")
+        return Path(done.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

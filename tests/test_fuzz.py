@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from scraper.catalog import store
 from scraper.catalog.model import ScrapeError
-from scraper.ingest import merge
+from scraper.ingest import merge, parse
+from scraper.ingest.parse import html as html_parser
 from scraper.ingest.parse import read_source
 from scraper.ingest.parse.html import MAX_NESTING
 
@@ -107,17 +108,29 @@ def test_random_bytes(body):
     check("fuzz-random", body)
 
 
+def _refuse(*args, **kwargs):
+    raise AssertionError("the input reached a parser it must be refused before")
+
+
+@pytest.fixture()
+def no_html5lib(monkeypatch):
+    monkeypatch.setattr(html_parser, "BeautifulSoup", _refuse)
+
+
+@pytest.fixture()
+def no_parsing(monkeypatch, no_html5lib):
+    monkeypatch.setattr(parse, "detect_format", _refuse)
+
+
 @pytest.mark.parametrize("fixture", ["html", "text", "markdown"])
-def test_huge_input_of_50_megabytes(fixture):
-    """The page's body repeated to 50 MB: refused at once, by name and size."""
+def test_huge_input_of_50_megabytes(fixture, no_parsing):
+    """The page's body repeated to 50 MB: refused by name and size, before any parsing."""
     data = FIXTURES[fixture]
     cut = data.find(b"<h2") if fixture == "html" else data.find(b"\n## ")
     end = data.rfind(b"</article>") if fixture == "html" else len(data)
     repeated = data[cut:end] * (50_000_000 // (end - cut) + 1)
-    started = time.monotonic()
     with pytest.raises(ScrapeError, match=rf"^huge-{fixture}: 5\d MB is too large for the error page \(limit 16 MiB\)$"):
         read_source(f"huge-{fixture}", data[:cut] + repeated + data[end:])
-    assert time.monotonic() - started < 1.0  # refused by its size, before any parsing
 
 
 def test_deeply_nested_tags():
@@ -125,26 +138,24 @@ def test_deeply_nested_tags():
     check("deep", html)
 
 
-def test_nesting_past_the_limit_is_refused_before_html5lib_parses_it():
+def test_nesting_past_the_limit_is_refused_before_html5lib_parses_it(no_html5lib):
     """html5lib spends time in proportion to the open elements on every tag: 50 000 nested
-    <div>s took 8 minutes.  They are refused by a count of the tags, at once."""
+    <div>s took 8 minutes.  They are refused by a count of the tags, before html5lib sees them."""
     page = FIXTURES["html"]
     at = page.index(b"<h3")
     for depth in (MAX_NESTING + 1, 50_000):
-        started = time.monotonic()
         with pytest.raises(ScrapeError, match=rf"^deep: HTML nested more than {MAX_NESTING} levels deep"):
             read_source("deep", page[:at] + b"<div>" * depth + page[at:])
-        assert time.monotonic() - started < 2.0
 
 
-def test_nesting_deep_too_often_is_refused_before_html5lib_parses_it():
+def test_nesting_deep_too_often_is_refused_before_html5lib_parses_it(no_html5lib):
     """A megabyte of <div>s nested 240 deep (each nest within the depth limit) took html5lib 7 seconds."""
     page = FIXTURES["html"]
     at = page.index(b"<h3")
-    started = time.monotonic()
     with pytest.raises(ScrapeError, match=r"^often: HTML nested deep too often .* pass 4,000,000\): not a documentation page$"):
         read_source("often", page[:at] + (b"<div>" * 240 + b"</div>" * 240) * 400 + page[at:])
-    assert time.monotonic() - started < 2.0
+
+
 
 
 def test_nesting_within_the_limit_parses():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -69,3 +70,24 @@ def test_a_missing_input_is_named_in_one_line(tmp_path):
     (tmp_path / "data" / "guidance.yaml").unlink()
     with pytest.raises(ScrapeError, match=r"guidance\.yaml: no such file"):
         Inputs.load(tmp_path / "data")
+
+
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        ('{"schema_version": 1, "entries": []}', "'seen' is a required property"),
+        ('{"schema_version": 1, "entries": [], "seen": {"code:-1": {"first_seen": "yesterday"}}, "removed_codes": []}', "seen/code:-1"),
+        ("{", "not valid JSON"),
+    ],
+)
+def test_a_damaged_changelog_is_named_in_one_line(tmp_path, content, problem):
+    """Read by render, lookup and rebuild alike: validated on load, never a KeyError later."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    (tmp_path / "data" / "changes.json").write_text(content, encoding="utf-8")
+    with pytest.raises(ScrapeError, match=r"changes\.json: .*" + re.escape(problem)):
+        Inputs.load(tmp_path / "data")
+    command = [sys.executable, "-m", "scraper", "render", "--inputs", str(tmp_path / "data"),
+               "--data", str(tmp_path / "data" / "errors.json"), "--out", str(tmp_path / "docs")]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1 and "changes.json" in result.stderr
+    assert not (tmp_path / "docs").exists()

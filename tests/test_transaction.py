@@ -16,18 +16,23 @@ import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from test_rebuild import EN_PATH, FAST, FILTERS_PATH, ZH_PATH, make_workspace, serve_version
-from upstream_server import UpstreamServer
+from support.small_upstream import KEPT_CODES, cut_error_page, cut_filters_page, write_small_data
+from test_rebuild import EN_PATH, FAST, FILTERS_MD, FILTERS_PATH, MARKDOWN, ZH_PATH, fixture, make_workspace
+from upstream_server import Route, UpstreamServer
 
 from scraper import transaction
 from scraper.catalog.model import ScrapeError
 
-NEW_VERSION = "f88f5cc"  # adds -2043 to what the committed data holds
+# A small cut of the real upstream keeps each of the many rebuilds quick: the same markup,
+# parser and templates, a tenth of the pages.  The old tree's data lacks -2043; upstream adds it.
+NEW_VERSION = "f88f5cc"
+OLD_CODES = tuple(code for code in KEPT_CODES if code != "-2043")
+# What shows that a run has reached a stage: MkDocs writing the new site, the journal of the publish.
+STAGE_SIGNS = {"building": f"{transaction.WORK_DIR}/site", "publishing": transaction.JOURNAL_FILE}
 LAST_MODIFIED = "Mon, 09 Mar 2026 10:00:00 GMT"  # fixed, so two runs write the same bytes
 LOCK = f"{transaction.STATE_DIR}/{transaction.LOCK_FILE}"
 STRACE = shutil.which("strace")
@@ -54,12 +59,28 @@ def fresh_workspace(base: Path, template: Path) -> Path:
     return base
 
 
+def small_page(locale: str, codes: tuple[str, ...] = KEPT_CODES) -> bytes:
+    return cut_error_page(fixture(NEW_VERSION, locale).decode("utf-8"), codes).encode("utf-8")
+
+
+SMALL_FILTERS_MD = cut_filters_page(FILTERS_MD.decode("utf-8")).encode("utf-8")
+
+
+def make_small_workspace(root: Path) -> Path:
+    """A workspace whose data is a first scrape of the small upstream without -2043."""
+    make_workspace(root)
+    pages = {locale: (f"small.{locale}.html", small_page(locale, OLD_CODES)) for locale in ("en", "zh-CN")}
+    write_small_data(root / "data", pages, ("small-filters.md", SMALL_FILTERS_MD))
+    return root
+
+
 @pytest.fixture(scope="module")
 def upstream():
     with UpstreamServer() as server:
-        serve_version(server, NEW_VERSION)
-        for path in (EN_PATH, ZH_PATH, FILTERS_PATH):
-            server.routes[path].headers["Last-Modified"] = LAST_MODIFIED
+        headers = {"Last-Modified": LAST_MODIFIED}
+        server.routes[EN_PATH] = Route(small_page("en"), headers=dict(headers))
+        server.routes[ZH_PATH] = Route(small_page("zh-CN"), headers=dict(headers))
+        server.routes[FILTERS_PATH] = Route(SMALL_FILTERS_MD, content_type=MARKDOWN, headers=dict(headers))
         yield server
 
 
@@ -79,17 +100,19 @@ def rebuild(root: Path, upstream: UpstreamServer, env: dict[str, str] | None = N
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory, upstream):
     """The old tree, the tree one uninterrupted rebuild gives, and that run's checkpoints."""
-    template = make_workspace(tmp_path_factory.mktemp("template"))
+    template = make_small_workspace(tmp_path_factory.mktemp("template"))
     # the template holds the lock file a first command leaves, so old and new trees compare whole
     with transaction.exclusive(template, "test"):
         pass
     run = fresh_workspace(tmp_path_factory.mktemp("reference") / "tree", template)
     log = run.parent / "checkpoints.tsv"
+    started = time.monotonic()
     result = rebuild(run, upstream, {transaction.CHECKPOINT_LOG_ENV: str(log)})
+    seconds = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("+1 code (-2043 NO_REFERENCE_PRICE)")
     labels = [line.split("\t")[1] for line in log.read_text(encoding="utf-8").splitlines()]
-    return {"template": template, "old": snapshot(template), "new": snapshot(run), "checkpoints": labels}
+    return {"template": template, "old": snapshot(template), "new": snapshot(run), "checkpoints": labels, "seconds": seconds}
 
 
 def assert_whole(tree: dict[str, str], old: dict[str, str], new: dict[str, str]) -> None:
@@ -101,14 +124,17 @@ def assert_whole(tree: dict[str, str], old: dict[str, str], new: dict[str, str])
             assert digest in (old.get(name), new.get(name)), f"{name} is neither old nor new"
 
 
+PUBLISHED = [
+    "upstream/testnet-errors.en.html", "upstream/testnet-errors.zh-CN.html", "upstream/testnet_filters.md", "data/filters.json",
+    "data/changes.json", "data/errors.json", "upstream/manifest.json", "docs", "site",
+]
+# Every checkpoint of an uninterrupted run, in order.  Each kill test names one, so the
+# matrix spreads over the test workers.
+CHECKPOINTS = ["clean scratch", "commit", *(f"publish {target}" for target in PUBLISHED), "journal done"]
+
+
 def test_checkpoints_cover_every_publishing_step(reference):
-    labels = reference["checkpoints"]
-    published = [label.removeprefix("publish ") for label in labels if label.startswith("publish ")]
-    assert published == [
-        "upstream/testnet-errors.en.html", "upstream/testnet-errors.zh-CN.html", "upstream/testnet_filters.md", "data/filters.json",
-        "data/changes.json", "data/errors.json", "upstream/manifest.json", "docs", "site",
-    ]
-    assert labels.index("commit") < labels.index("publish upstream/testnet-errors.en.html")
+    assert reference["checkpoints"] == CHECKPOINTS
     assert reference["new"] != reference["old"]
     assert not any(name.startswith((".transaction/work", ".transaction/journal")) for name in reference["new"])
 
@@ -118,11 +144,12 @@ def _kill_and_recover(reference, upstream, base: Path, kill: dict[str, str] | fl
     if isinstance(kill, dict):
         killed = rebuild(tree, upstream, kill)
         returncode = killed.returncode
-    else:  # an instant: an outside kill -9 after `kill` seconds, or once MkDocs writes the new site
+    else:  # an instant: an outside kill -9 after `kill` seconds, or once the run reaches a stage
         process = subprocess.Popen(command(tree, upstream), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if kill == "building":
-            while not (tree / transaction.STATE_DIR / transaction.WORK_DIR / "site").exists() and process.poll() is None:
-                time.sleep(0.01)
+        if isinstance(kill, str):
+            sign = tree / transaction.STATE_DIR / STAGE_SIGNS[kill]
+            while not sign.exists() and process.poll() is None:
+                time.sleep(0.005)
         else:
             time.sleep(kill)
         process.send_signal(signal.SIGKILL)
@@ -137,22 +164,22 @@ def _kill_and_recover(reference, upstream, base: Path, kill: dict[str, str] | fl
     return f"{returncode}"
 
 
-def test_kill_at_every_checkpoint_then_rebuild_converges(reference, upstream, tmp_path):
-    """SIGKILL at each checkpoint of an uninterrupted run: before the commit, at every publish, after."""
-    points = range(1, len(reference["checkpoints"]) + 1)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        codes = list(pool.map(
-            lambda n: _kill_and_recover(reference, upstream, tmp_path / f"kill-{n}", {transaction.KILL_AT_ENV: str(n)}), points
-        ))
-    assert codes == [str(-signal.SIGKILL)] * len(points)  # each run really died at its checkpoint
+@pytest.mark.parametrize("point", range(1, len(CHECKPOINTS) + 1), ids=[f"{n}-{label}" for n, label in enumerate(CHECKPOINTS, 1)])
+def test_kill_at_every_checkpoint_then_rebuild_converges(reference, upstream, tmp_path, point):
+    """SIGKILL at each checkpoint of an uninterrupted run: before the commit, at it, at every publish, after them."""
+    code = _kill_and_recover(reference, upstream, tmp_path, {transaction.KILL_AT_ENV: str(point)})
+    assert code == str(-signal.SIGKILL)  # the run really died at its checkpoint
 
 
-def test_kill_at_instants_then_rebuild_converges(reference, upstream, tmp_path):
-    """Outside kills while fetching, parsing, building and publishing; MkDocs, the killed run's
-    child, must not write on into the scratch folder the next run clears."""
-    instants = [0.2, "building", 2.5, 4.0]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda t: _kill_and_recover(reference, upstream, tmp_path / f"at-{t}", t), instants))
+@pytest.mark.parametrize("instant", [0.1, "building", "publishing", 0.8])
+def test_kill_at_instants_then_rebuild_converges(reference, upstream, tmp_path, instant):
+    """Outside kills while fetching, parsing, building and publishing (a number: that share of
+    an uninterrupted run's time); MkDocs, the killed run's child, must not write on into the
+    scratch folder the next run clears."""
+    kill = instant * reference["seconds"] if isinstance(instant, float) else instant
+    code = _kill_and_recover(reference, upstream, tmp_path, kill)
+    if isinstance(instant, str):
+        assert code == str(-signal.SIGKILL)  # stopped at that stage; a timed kill may come after a quick run's end
 
 
 def test_kill_during_recovery_then_rebuild_converges(reference, upstream, tmp_path):

@@ -11,13 +11,16 @@ removed codes so their pages can say what they were.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from scraper.catalog import store
 from scraper.catalog.model import ScrapeError
 
 SCHEMA_VERSION = 1
+SCHEMA_PATH = store.ROOT / "data" / "changes.schema.json"
 REWORD_SIMILARITY = 0.6  # below this, a removed and an added message are two messages, not one reworded
 
 
@@ -123,6 +126,13 @@ def diff(old: dict | None, new: dict) -> Diff:
 
 def empty_history() -> dict:
     return {"schema_version": SCHEMA_VERSION, "entries": [], "seen": {}, "removed_codes": []}
+
+
+def load(path: Path) -> dict | None:
+    """The changelog at ``path``, validated; None when there is none yet."""
+    if not Path(path).exists():
+        return None
+    return store.load(path, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
 def _keys(data: dict) -> dict[str, object]:

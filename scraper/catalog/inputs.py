@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from scraper.catalog import filterdefs, guidance, store
+from scraper.catalog import changes, filterdefs, guidance, store
 from scraper.catalog.model import ScrapeError
 from scraper.facts import enrich
 
@@ -45,7 +45,7 @@ class Inputs:
             guidance=guidance.load(folder / GUIDANCE_FILE),
             ccxt=enrich.load_ccxt(folder / CCXT_FILE),
             wordings=_optional_json(folder / WORDINGS_FILE),
-            changes=_optional_json(folder / CHANGES_FILE),
+            changes=changes.load(folder / CHANGES_FILE),
         )
 
     @cached_property

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import lxml.html
 from bs4 import BeautifulSoup
 
 
@@ -26,10 +27,15 @@ def _target_file(site: Path, page: Path, path: str) -> Path | None:
     return candidate if candidate.is_file() and site in candidate.parents else None
 
 
+def _tree(page: Path) -> lxml.html.HtmlElement:
+    # lxml's own tree, not BeautifulSoup's: the site has hundreds of pages, each with the whole navigation
+    return lxml.html.fromstring(page.read_bytes())
+
+
 def _ids(page: Path, cache: dict[Path, set[str]]) -> set[str]:
     if page not in cache:
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
-        cache[page] = {tag["id"] for tag in soup.find_all(id=True)} | {tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
+        tree = _tree(page)
+        cache[page] = set(tree.xpath("//@id")) | set(tree.xpath("//a/@name"))
     return cache[page]
 
 
@@ -39,8 +45,7 @@ def check_site(site: Path) -> list[BrokenLink]:
     broken: list[BrokenLink] = []
     ids: dict[Path, set[str]] = {}
     for page in sorted(site.rglob("*.html")):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
-        for tag in soup.find_all(["a", "link", "script", "img"]):
+        for tag in _tree(page).iter("a", "link", "script", "img"):
             href = tag.get("href") or tag.get("src")
             if not href or href.startswith(("mailto:", "javascript:", "data:")):
                 continue

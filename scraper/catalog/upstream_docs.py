@@ -1,0 +1,98 @@
+"""Upstream's own documentation, vendored under ``upstream/docs/``: the sections guidance rests on.
+
+Each guidance entry names its sources: an upstream file, a section of it (a heading's text)
+and a quote that section holds.  ``problems`` checks every quote against the vendored
+copies, so a claim whose source changes or goes away upstream shows up instead of standing
+on text that no longer says it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from scraper.catalog.model import DOCS_SOURCE_URL, ScrapeError
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# Markup that renders as nothing: a quote is compared as the reader sees the text.
+_MARKUP = re.compile(r"[`*_|>]|\\(?=[^\s])")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+@dataclass(frozen=True)
+class Section:
+    doc: str  # upstream path: testnet/rest-api.md
+    title: str  # the heading's text, as written
+    anchor: str  # GitHub's id for the heading
+    text: str  # heading to the next heading of the same or a higher level, subsections included
+
+
+def sections(doc: str, markdown: str) -> list[Section]:
+    """The sections of one Markdown file, in order; headings inside code fences are code."""
+    headings: list[tuple[int, int, str]] = []  # line index, level, title
+    lines = markdown.splitlines()
+    fenced = False
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and (match := _HEADING.match(line)):
+            headings.append((index, len(match[1]), match[2]))
+    found, seen = [], {}
+    for position, (start, level, title) in enumerate(headings):
+        end = next((i for i, lvl, _ in headings[position + 1:] if lvl <= level), len(lines))
+        slug = github_anchor(title)
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        found.append(Section(doc, title, f"{slug}-{count}" if count else slug, "\n".join(lines[start + 1:end])))
+    return found
+
+
+def github_anchor(title: str) -> str:
+    """The id GitHub gives a Markdown heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = _LINK.sub(r"\1", title).lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
+
+
+def plain(text: str) -> str:
+    """Text as a reader sees it: links as their words, no inline markup, whitespace collapsed."""
+    return " ".join(_MARKUP.sub("", _LINK.sub(r"\1", text)).split())
+
+
+def load(folder: Path, docs: list[str]) -> dict[str, list[Section]]:
+    """The sections of each named upstream file under ``folder``."""
+    loaded = {}
+    for doc in docs:
+        path = Path(folder) / doc
+        try:
+            loaded[doc] = sections(doc, path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ScrapeError(f"{path}: no such file (a guidance source names it)") from None
+    return loaded
+
+
+def find(docs: dict[str, list[Section]], source: dict) -> Section | None:
+    """The section a source names, when it holds the quote."""
+    quote = plain(source["quote"])
+    for section in docs.get(source["doc"], []):
+        if section.title == source["section"] and quote in plain(section.text):
+            return section
+    return None
+
+
+def problem(docs: dict[str, list[Section]], source: dict) -> str | None:
+    """Why a source does not hold, in one line; None when it does."""
+    if source["doc"] not in docs:
+        return f"{source['doc']}: not a vendored upstream file"
+    titled = [s for s in docs[source["doc"]] if s.title == source["section"]]
+    if not titled:
+        return f"{source['doc']}: no section titled {source['section']!r}"
+    if find(docs, source) is None:
+        return f"{source['doc']} › {source['section']}: does not say {source['quote']!r}"
+    return None
+
+
+def url(section: Section) -> str:
+    return f"{DOCS_SOURCE_URL}{section.doc}#{section.anchor}"
