@@ -97,7 +97,25 @@ def test_single_parameter_filters_take_their_meaning_from_the_summary():
         "The `MAX_NUM_ORDERS` filter defines the maximum number of orders an account is allowed to have open on a symbol."
     )
     assert filters["MAX_ASSET"].example_endpoint == "/myFilters"
-    assert [p.meaning for p in filters["MAX_ASSET"].parameters] == [None, None]  # upstream only shows them
+
+
+def test_every_parameter_takes_its_meaning_from_the_page():
+    """Prose and rule lines say what a parameter does when no bullet defines it."""
+    filters = {f.name: f for f in parse(MAIN).filters}
+    assert [(f.name, p.name) for f in filters.values() for p in f.parameters if not p.meaning] == []
+    by_side = {p.name: p.meaning for p in filters["PERCENT_PRICE_BY_SIDE"].parameters}
+    # a rule line comes with the sentence that leads into it: which side it is for
+    assert by_side["bidMultiplierUp"] == "A `BUY` order will pass this filter evaluation if: `price` <= `average of previous trade prices` * `bidMultiplierUp`"
+    assert by_side["askMultiplierDown"].startswith("A `SELL` order will pass")
+    notional = {p.name: p.meaning for p in filters["NOTIONAL"].parameters}
+    assert notional["minNotional"].endswith("`price` * `quantity` >= `minNotional`")  # not the applyMinToMarket bullet
+    assert notional["applyMinToMarket"].startswith("`applyMinToMarket` determines")
+    asset = {p.name: p.meaning for p in filters["MAX_ASSET"].parameters}  # plain words: "the asset", "the limit"
+    assert asset["asset"].startswith("The `MAX_ASSET` filter defines the maximum quantity of an asset")
+    assert asset["limit"] == (
+        "When the asset is a symbol's base asset, the limit applies to the order's quantity. "
+        "When the asset is a symbol's quote asset, the limit applies to the order's notional value."
+    )
 
 
 def test_description_markdown_renders_nested_lists_in_python_markdown():

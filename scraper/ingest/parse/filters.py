@@ -21,6 +21,18 @@ from scraper.catalog.model import UPSTREAM_SITE, ScrapeError, SourceInfo
 from scraper.ingest.parse import decode_page
 
 from .blocks import normalize_inline, slugify
+from .filter_prose import (
+    FENCE_RE,
+    Code,
+    Paragraph,
+    Parameter,
+    RuleGroup,
+    body_blocks,
+    markdown_of,
+    parameters_of,
+    rules_of,
+    summary_of,
+)
 
 FILTERS_PAGE_URLS = {
     "main": f"{UPSTREAM_SITE}/docs/binance-spot-api-docs/filters",
@@ -38,32 +50,9 @@ DESCENDING_LINK_RE = re.compile(r"\]\((?:\./)?[\w-]+/")
 DOCTOC_CREDIT = "generated with [DocToc]"
 
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-FENCE_RE = re.compile(r"^\s*(```|~~~)")
-LIST_ITEM_RE = re.compile(r"^(\s*)([*+-]|\d+[.)])\s+(.*)$")
-# "**/exchangeInfo format:**" or "**/myFilters format:**": the label of the example fence.
-EXAMPLE_LABEL_RE = re.compile(r"^\*\*(/\w+) format:\*\*$")
 TOC_START, TOC_END = "<!-- START doctoc", "<!-- END doctoc"
 TOC_ENTRY_RE = re.compile(r"^(\s*)[-*]\s+\[([^\]]+)\]\(#([^)]+)\)\s*$")
 FILTER_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
-# A parameter bullet starts with the parameter in a code span: "`minQty` defines …".
-PARAM_BULLET_RE = re.compile(r"^`([A-Za-z][A-Za-z0-9]*)`\s+(.*)$")
-# A rule bullet is a formula and nothing else: "`price` * `quantity` >= `minNotional`".
-# Prose with a comparison in it ("…; disabled on `minPrice` == 0.") is not a rule.
-RULE_RE = re.compile(r"^[A-Za-z0-9_ .*/%()]+?\s(?:>=|<=|==|!=|>|<)\s[A-Za-z0-9_ .*/%()]+$")
-
-
-@dataclass
-class Parameter:
-    name: str
-    meaning: str | None  # Markdown inline, from the bullet that defines it; None when upstream only shows it
-    example: Any  # the value upstream's example JSON gives
-
-
-@dataclass
-class RuleGroup:
-    """Rule lines under one lead-in ("A `BUY` order will pass this filter evaluation if:")."""
-    lead: str  # Markdown inline
-    lines: list[str]  # plain formulas: "quantity % stepSize == 0"
 
 
 @dataclass
@@ -86,27 +75,6 @@ class FiltersPage:
     source: SourceInfo
     intro: str
     filters: list[FilterDefinition] = field(default_factory=list)
-
-
-# --- blocks of one filter's body ---------------------------------------------
-
-
-@dataclass
-class _Paragraph:
-    text: str
-
-
-@dataclass
-class _ListItem:
-    depth: int
-    ordered: bool
-    text: str
-
-
-@dataclass
-class _Code:
-    text: str
-    label: str | None  # the endpoint named by the "**/x format:**" line before it
 
 
 def filters_page_kind(text: str) -> str:
@@ -161,146 +129,12 @@ def _strip_toc(lines: list[str]) -> list[str]:
     return lines[:start] + lines[end + 1 :]
 
 
-def _body_blocks(lines: list[str]) -> list[_Paragraph | _ListItem | _Code]:
-    """One heading's lines as paragraphs, list items (with depth) and fenced code."""
-    blocks: list[_Paragraph | _ListItem | _Code] = []
-    paragraph: list[str] = []
-    fence: list[str] | None = None
-    label: str | None = None
-
-    def flush() -> None:
-        nonlocal label
-        if paragraph:
-            text = " ".join(paragraph)
-            match = EXAMPLE_LABEL_RE.match(text)
-            if match:
-                label = match.group(1)  # the label belongs to the fence, not to the prose
-            else:
-                blocks.append(_Paragraph(text))
-            paragraph.clear()
-
-    for line in lines:
-        if FENCE_RE.match(line):
-            if fence is None:
-                flush()
-                fence = []
-            else:
-                blocks.append(_Code("\n".join(fence), label))
-                fence, label = None, None
-            continue
-        if fence is not None:
-            fence.append(line)
-            continue
-        stripped = line.strip()
-        if not stripped:
-            flush()
-            continue
-        item = LIST_ITEM_RE.match(line)
-        if item:
-            flush()
-            depth = len(item.group(1).expandtabs()) // 2
-            blocks.append(_ListItem(depth, item.group(2)[0].isdigit(), item.group(3).strip()))
-            continue
-        if blocks and isinstance(blocks[-1], _ListItem) and not paragraph and line.startswith(" "):
-            blocks[-1].text += " " + stripped  # a wrapped list item
-            continue
-        paragraph.append(stripped)
-    if fence is not None:
-        raise ScrapeError("unclosed code fence")
-    flush()
-    return blocks
-
-
-def _markdown(blocks: list[_Paragraph | _ListItem], page_url: str) -> str:
-    """Blocks back to Markdown that Python-Markdown (MkDocs) reads as upstream meant it.
-
-    Upstream often starts a list right under a paragraph and nests with two spaces;
-    Python-Markdown needs a blank line before a list and four spaces per level.
-    """
-    parts: list[str] = []
-    previous_was_item = False
-    for block in blocks:
-        if isinstance(block, _Paragraph):
-            parts.append(normalize_inline(block.text, page_url))
-            previous_was_item = False
-            continue
-        marker = "1." if block.ordered else "*"
-        line = "    " * block.depth + f"{marker} {normalize_inline(block.text, page_url)}"
-        if previous_was_item:
-            parts[-1] += "\n" + line  # the same list: no blank line between its items
-        else:
-            parts.append(line)
-        previous_was_item = True
-    return "\n\n".join(parts)
-
-
-def _plain_formula(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("`", "")).strip()
-
-
-def _first_sentence(text: str) -> str:
-    return re.split(r"(?<=\.)\s+", text, maxsplit=1)[0]
-
-
-def _summary(paragraph: str) -> str:
-    """The first paragraph without a closing lead-in ("… There are 3 parts:")."""
-    sentences = re.split(r"(?<=[.:])\s+", paragraph)
-    if len(sentences) > 1 and sentences[-1].endswith(":"):
-        sentences = sentences[:-1]
-    return " ".join(sentences)
-
-
-def _parameters(items: list[_ListItem], example: dict[str, Any], summary: str, page_url: str) -> list[Parameter]:
-    """Every field of the example JSON but filterType, with what upstream says it means.
-
-    The meaning is, in order: the bullet that starts with the parameter ("`minQty` defines …");
-    for a filter with a single parameter, the summary's first sentence (it defines that one
-    number: "… defines the maximum number of orders …"); else a bullet that mentions it and
-    does not define another parameter.  None when upstream only shows the field.
-    """
-    names = [name for name in example if name != "filterType"]
-    meanings: dict[str, str] = {}
-    for item in items:
-        match = PARAM_BULLET_RE.match(item.text)
-        if match and match.group(1) in names:
-            meanings.setdefault(match.group(1), normalize_inline(item.text, page_url))
-    if len(names) == 1 and names[0] not in meanings:
-        meanings[names[0]] = _first_sentence(summary)
-    for name in names:
-        if name in meanings:
-            continue
-        mention = next(
-            (i for i in items if f"`{name}`" in i.text and not PARAM_BULLET_RE.match(i.text)),
-            None,
-        )
-        if mention is not None:
-            meanings[name] = normalize_inline(mention.text, page_url)
-    return [Parameter(name=name, meaning=meanings.get(name), example=example[name]) for name in names]
-
-
-def _rules(blocks: list[_Paragraph | _ListItem], page_url: str) -> list[RuleGroup]:
-    groups: list[RuleGroup] = []
-    lead = ""
-    for block in blocks:
-        if isinstance(block, _Paragraph):
-            lead = normalize_inline(block.text, page_url)
-            continue
-        formula = _plain_formula(block.text)
-        if not RULE_RE.match(formula):
-            continue
-        if groups and groups[-1].lead == lead:
-            groups[-1].lines.append(formula)
-        else:
-            groups.append(RuleGroup(lead=lead, lines=[formula]))
-    return groups
-
-
 def _filter(name: str, kind: str, lines: list[str], page_url: str, origin: str) -> FilterDefinition:
     try:
-        blocks = _body_blocks(lines)
+        blocks = body_blocks(lines)
     except ScrapeError as error:
         raise ScrapeError(f"{origin}: filter {name}: {error}") from None
-    codes = [b for b in blocks if isinstance(b, _Code)]
+    codes = [b for b in blocks if isinstance(b, Code)]
     if not codes:
         raise ScrapeError(f"{origin}: filter {name} has no example JSON")
     example_block = codes[0]
@@ -310,19 +144,19 @@ def _filter(name: str, kind: str, lines: list[str], page_url: str, origin: str) 
         raise ScrapeError(f"{origin}: filter {name}: example JSON does not parse ({error.msg}, line {error.lineno})") from None
     if not isinstance(example, dict) or example.get("filterType") != name:
         raise ScrapeError(f"{origin}: filter {name}: example's filterType is {example.get('filterType')!r}, not {name!r}")
-    prose = [b for b in blocks[: blocks.index(example_block)] if not isinstance(b, _Code)]
-    paragraphs = [b for b in prose if isinstance(b, _Paragraph)]
+    prose = [b for b in blocks[: blocks.index(example_block)] if not isinstance(b, Code)]
+    paragraphs = [b for b in prose if isinstance(b, Paragraph)]
     if not paragraphs:
         raise ScrapeError(f"{origin}: filter {name} has no description")
-    summary = _summary(normalize_inline(paragraphs[0].text, page_url))
+    summary = summary_of(normalize_inline(paragraphs[0].text, page_url))
     return FilterDefinition(
         name=name,
         kind=kind,
         anchor=f"{page_url}#{slugify(name)}",
         summary=summary,
-        description=_markdown(prose, page_url),
-        parameters=_parameters([b for b in prose if isinstance(b, _ListItem)], example, summary, page_url),
-        rules=_rules(prose, page_url),
+        description=markdown_of(prose, page_url),
+        parameters=parameters_of(prose, example, summary, page_url),
+        rules=rules_of(prose, page_url),
         example_endpoint=example_block.label or "/exchangeInfo",
         example=example,
     )
@@ -382,10 +216,10 @@ def read_filters(text: str, source: SourceInfo, page_url: str | None = None) -> 
     if duplicates:
         raise ScrapeError(f"{source.origin}: filter defined twice: {', '.join(duplicates)}")
     try:
-        intro_blocks = _body_blocks(intro_lines)
+        intro_blocks = body_blocks(intro_lines)
     except ScrapeError as error:
         raise ScrapeError(f"{source.origin}: page intro: {error}") from None
-    intro = _markdown([b for b in intro_blocks if not isinstance(b, _Code)], page_url)
+    intro = markdown_of([b for b in intro_blocks if not isinstance(b, Code)], page_url)
     return FiltersPage(title=title, page_url=page_url, source=source, intro=intro, filters=filters)
 
 
