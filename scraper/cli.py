@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from scraper import rebuild, transaction
-from scraper.catalog import changes, filterdefs, guidance, store
+from scraper.catalog import changes, filterdefs, guidance, store, upstream_docs
 from scraper.catalog.inputs import Inputs
 from scraper.catalog.model import DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
 from scraper.ingest import fetch, guards, merge, vendored
@@ -104,7 +104,15 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     report = guidance.coverage(curated, data, filters, origin=args.guidance)
     print(report.report())
     guidance.require_known(curated, data, filters, origin=args.guidance)  # an unknown key fails the build
-    return 1 if args.strict and not report.complete else 0
+    unsourced = guidance.unsourced(curated)
+    broken = guidance.source_problems(curated, upstream_docs.load(vendored.docs_files(ROOT)))
+    entries = sum(len(curated.get(section) or {}) for section in guidance.SECTIONS)
+    print(f"{'sourced':<16} {entries - len(unsourced):>4}/{entries}")
+    for line in unsourced:
+        print(f"no source: {line}")
+    for line in broken:
+        print(f"source does not hold: {line}")
+    return 1 if broken or (args.strict and (not report.complete or unsourced)) else 0
 
 
 def cmd_wordings(args: argparse.Namespace) -> int:
@@ -123,7 +131,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     index = search_index.index_for(inputs)
     match = resolve.resolve(index, args.text)
     if match is None or match.kind == "not-found":
-        print(search_index.not_found_line(match, args.text))
+        print(search_index.not_found_line(match, args.text, index["as_of"]))
         return 1
     print(json.dumps(match.to_dict(), ensure_ascii=False))
     return 0

@@ -85,7 +85,7 @@ def test_execution_unknown_comes_from_the_text(codes, facts):
     assert enrich.execution_unknown(codes[-1007]) and enrich.execution_unknown(codes[-1006])
     assert not enrich.execution_unknown(codes[-1000])  # "An unknown error occurred" is not an unknown status
     assert sorted(k for k, v in facts["codes"].items() if v["execution_unknown"]) == ["-1006", "-1007"]
-    assert facts["codes"]["-1007"]["check_status"].startswith("Query the order")
+    assert "GET /api/v3/order" in facts["codes"]["-1007"]["check_status"]
 
 
 def test_enrich_takes_curated_retry_and_falls_back_to_the_rule(inputs, codes):
@@ -249,7 +249,7 @@ def test_enrich_output_is_json_and_deterministic(inputs, facts):
     again = enrich.enrich(*copy.deepcopy(inputs[:3]), inputs[3])
     assert json.dumps(facts, sort_keys=False) == json.dumps(again, sort_keys=False)
     entry = facts["codes"]["-1021"]
-    assert set(entry) == {"channels", "execution_unknown", "rate_limit", "retry", "retry_source", "causes", "fix", "check_status", "ccxt"}
+    assert set(entry) == {"channels", "execution_unknown", "rate_limit", "retry", "retry_source", "causes", "fix", "check_status", "sources", "ccxt"}
 
 
 def test_enrich_fails_on_guidance_for_something_the_data_lacks(inputs):

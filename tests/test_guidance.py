@@ -120,7 +120,7 @@ def test_coverage_command_on_the_committed_guidance_is_complete():
         (lambda t: t.replace('  "-1021":', "  -1021:", 1), 'codes: key -1021 is not a string; quote it ("-1021")'),
         (lambda t: t.replace('  "-1001":', '  "-1000":', 1), "duplicate key '-1000'"),
         (lambda t: t.replace("retry: fix-request", "retry: later", 1), "schema violation at codes/-1010/retry: 'later' is not one of"),
-        (lambda t: t.replace("    example:\n      params: {minPrice", "    sample:\n      params: {minPrice", 1), "schema violation at filters/PRICE_FILTER"),
+        (lambda t: t.replace("    example:\n      params:\n        minPrice", "    sample:\n      params:\n        minPrice", 1), "schema violation at filters/PRICE_FILTER"),
         (lambda t: t.replace("schema_version: 1\n", "schema_version: 1\n  bad: [\n", 1), "not valid YAML (line"),
     ],
     ids=["unquoted code", "duplicate key", "bad retry class", "filter without example", "broken yaml"],

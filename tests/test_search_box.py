@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import DATA
 from sitebuild import serve
@@ -63,4 +65,6 @@ def test_code_not_in_the_reference_says_so(search):
     box = search.locator("[data-errref-best]")
     assert box.get_attribute("data-kind") == "not-found"
     assert "Code -4164 is not in this reference" in box.inner_text()
+    as_of = json.loads(DATA.read_text(encoding="utf-8"))["source"]["en"]["retrieved_at"][:10]
+    assert f"Upstream's error page as of {as_of} does not list it" in box.inner_text()
     assert box.locator("a").get_attribute("href") == search.base_url

@@ -143,3 +143,21 @@ def test_no_page_shows_markdown_source_in_its_title_or_heading(built_site):
     assert lot.select_one("h1 code").get_text() == "LOT_SIZE"
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert not [d["title"] for d in index["docs"] if "`" in d["title"]]
+
+
+def test_every_page_ends_with_its_review_date_and_a_report_link(built_site):
+    """The link opens a new issue on the tracker set in one place, the page named in it."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from scraper.catalog.model import ISSUE_TRACKER_URL
+
+    reviewed = committed_inputs().guidance["reviewed"]
+    pages = [p for p in built_site.rglob("index.html") if redirect_target(p) is None and p.parent.name != "404"]
+    assert len(pages) > 160
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        footer = soup.select_one(".errref-page-footer")
+        assert footer is not None and reviewed in footer.get_text(), page
+        link = footer.find("a", href=lambda h: h and h.startswith(ISSUE_TRACKER_URL + "?"))
+        path = "/" + str(page.parent.relative_to(built_site)).removeprefix(".") + "/"
+        assert parse_qs(urlsplit(link["href"]).query)["title"] == [f"Problem on {path.replace('//', '/')}"], page

@@ -71,12 +71,20 @@ def test_rejection_message_page_links_to_its_codes(page, base_url, built_site):
     slug = paths.message_slugs([r["text"] for r in data["engine_messages"]])["Account has insufficient balance for requested action."]
     page.goto(base_url + paths.message_path(slug))
     assert heading(page) == "Account has insufficient balance for requested action."
-    page.locator("article").get_by_role("link", name="-2010 NEW_ORDER_REJECTED").click()
+    page.locator("article").get_by_role("link", name="-2010 NEW_ORDER_REJECTED", exact=True).click()
     page.wait_for_url("**/codes/-2010/")
     shot(page, "message-page")
 
 
-@pytest.mark.parametrize("short, canonical", [("1013/", "codes/-1013/"), ("-1013/", "codes/-1013/"), ("codes/1013/", "codes/-1013/"), ("filters/LOT_SIZE/", "filters/lot-size/")])
+@pytest.mark.parametrize(
+    "short, canonical",
+    [
+        ("1013/", "codes/-1013/"), ("-1013/", "codes/-1013/"), ("codes/1013/", "codes/-1013/"),
+        ("INVALID_MESSAGE/", "codes/-1013/"), ("invalid_message/", "codes/-1013/"), ("codes/INVALID_MESSAGE/", "codes/-1013/"),
+        ("filters/LOT_SIZE/", "filters/lot-size/"), ("LOT_SIZE/", "filters/lot-size/"), ("filters/lot_size/", "filters/lot-size/"),
+        ("sections/errors-regarding-placing-orders-via/", "sections/errors-regarding-placing-orders-via-cancelreplace/"),
+    ],
+)
 def test_short_link_lands_on_canonical_page(page, base_url, short, canonical):
     page.goto(base_url + short)
     page.wait_for_url(base_url + canonical)
@@ -124,3 +132,37 @@ def test_index_pages_filter_by_channel(page, base_url):
     assert all("FIX" in row.locator("td").last.inner_text() for row in visible)
     page.locator(".errref-channel-buttons button", has_text="All").first.click()
     assert sum(rows.nth(i).is_visible() for i in range(total)) == total
+
+
+@pytest.mark.parametrize(
+    "asked, guess, target",
+    [
+        ("LOT_SZE/", "Did you mean LOT_SIZE?", "filters/lot-size/"),  # a typo: the nearest name
+        ("codes/INVALID_MESAGE/", "Did you mean INVALID_MESSAGE?", "codes/-1013/"),
+        ("Filter%20failure:%20LOT_SIZE/", "Did you mean LOT_SIZE?", "filters/lot-size/"),  # what the resolver reads
+        ("codes/-1021/oops/", None, None),  # below a real page: nothing to guess from "oops"
+    ],
+)
+def test_the_404_page_guesses_from_the_url_or_focuses_the_search_box(page, base_url, asked, guess, target):
+    """A guess is focused, so Enter follows it; without one the search box is."""
+    response = page.goto(base_url + asked)
+    assert response.status == 404
+    assert heading(page) == "Page not found"
+    shown = page.locator("[data-errref-guess]")
+    if guess is None:
+        page.wait_for_function("document.activeElement && document.activeElement.matches('.md-search__input')")
+        assert shown.is_hidden()
+        return
+    page.wait_for_selector("[data-errref-guess]:not([hidden])")
+    assert shown.inner_text() == guess
+    page.wait_for_function("document.activeElement && document.activeElement.matches('[data-errref-guess] a')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(base_url + target)
+
+
+def test_the_404_page_says_a_missing_code_is_not_in_this_reference_as_of_its_date(page, base_url):
+    as_of = json.loads(DATA.read_text(encoding="utf-8"))["source"]["en"]["retrieved_at"][:10]
+    assert page.goto(base_url + "codes/-2043/").status == 404  # newer upstream than the committed data
+    page.wait_for_selector("[data-errref-guess]:not([hidden])")
+    text = page.locator("[data-errref-guess]").inner_text()
+    assert text.startswith(f"Code -2043 is not in this reference: upstream's error page as of {as_of} does not list it.")

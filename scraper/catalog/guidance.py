@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from scraper.catalog import store
+from scraper.catalog import store, upstream_docs
 from scraper.catalog.model import ScrapeError
 from scraper.catalog.store import ROOT
 
@@ -149,6 +149,22 @@ def require_known(guidance: dict, data: dict, filters: dict | None = None, origi
         first = problems[0]
         more = f" (and {len(problems) - 1} more unknown keys)" if len(problems) > 1 else ""
         raise ScrapeError(first + more)
+
+
+def source_problems(guidance: dict, docs: dict) -> list[str]:
+    """Each guidance source whose quote its upstream section no longer holds (``docs`` from upstream_docs.load)."""
+    return [
+        f"{section}/{key}: {problem}"
+        for section in SECTIONS
+        for key, entry in (guidance.get(section) or {}).items()
+        for source in entry.get("sources", [])
+        if (problem := upstream_docs.problem(docs, source))
+    ]
+
+
+def unsourced(guidance: dict) -> list[str]:
+    """The entries that name no upstream source."""
+    return [f"{section}/{key}" for section in SECTIONS for key, entry in (guidance.get(section) or {}).items() if not entry.get("sources")]
 
 
 @dataclass(frozen=True)

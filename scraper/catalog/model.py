@@ -18,6 +18,10 @@ DEFAULT_PAGE_URLS = {
 }
 # The filters page's source: the live page is rendered HTML; its Markdown is upstream's own file.
 DEFAULT_FILTERS_URL = "https://raw.githubusercontent.com/binance/binance-spot-api-docs/master/testnet/filters.md"
+# Where "Report a problem with this page" opens a new issue, the page named in it.
+ISSUE_TRACKER_URL = "https://github.com/binance-spot-errors-reference/binance-spot-errors-reference/issues/new"
+# Where a guidance source links: upstream's Markdown on GitHub, whose heading ids are stable.
+DOCS_SOURCE_URL = "https://github.com/binance/binance-spot-api-docs/blob/master/"
 
 
 class ScrapeError(Exception):

@@ -35,6 +35,12 @@ def validate(data: dict, origin: str, schema: dict | None = None) -> None:
         raise ScrapeError(f"{origin}: schema violation at {where}: {error.message}")
 
 
+def retrieved_on(data: dict) -> str | None:
+    """The day upstream's error page was read for this data (YYYY-MM-DD); None when no source says."""
+    stamps = [s["retrieved_at"] for s in data["source"].values() if s["retrieved_at"]]
+    return stamps[0][:10] if stamps else None
+
+
 def dumps(data: dict) -> str:
     """The one byte-exact spelling of the data: same input, same file."""
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from scraper.catalog.model import DOCS_SOURCE_URL, ScrapeError
+from scraper.catalog.model import ScrapeError
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -61,38 +61,30 @@ def plain(text: str) -> str:
     return " ".join(_MARKUP.sub("", _LINK.sub(r"\1", text)).split())
 
 
-def load(folder: Path, docs: list[str]) -> dict[str, list[Section]]:
-    """The sections of each named upstream file under ``folder``."""
+def load(files: dict[str, Path]) -> dict[str, list[Section]]:
+    """The sections of each upstream file, by its upstream path."""
     loaded = {}
-    for doc in docs:
-        path = Path(folder) / doc
+    for doc, path in files.items():
         try:
-            loaded[doc] = sections(doc, path.read_text(encoding="utf-8"))
+            loaded[doc] = sections(doc, Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise ScrapeError(f"{path}: no such file (a guidance source names it)") from None
+            raise ScrapeError(f"{path}: no such file (upstream's {doc})") from None
     return loaded
 
 
 def find(docs: dict[str, list[Section]], source: dict) -> Section | None:
-    """The section a source names, when it holds the quote."""
-    quote = plain(source["quote"])
-    for section in docs.get(source["doc"], []):
-        if section.title == source["section"] and quote in plain(section.text):
-            return section
-    return None
+    """The section a source names, when it holds the quote.  The first heading of that title:
+    the one a link to the title's anchor opens."""
+    titled = next((s for s in docs.get(source["doc"], []) if s.title == source["section"]), None)
+    return titled if titled and plain(source["quote"]) in plain(titled.text) else None
 
 
 def problem(docs: dict[str, list[Section]], source: dict) -> str | None:
     """Why a source does not hold, in one line; None when it does."""
     if source["doc"] not in docs:
         return f"{source['doc']}: not a vendored upstream file"
-    titled = [s for s in docs[source["doc"]] if s.title == source["section"]]
-    if not titled:
+    if not any(s.title == source["section"] for s in docs[source["doc"]]):
         return f"{source['doc']}: no section titled {source['section']!r}"
     if find(docs, source) is None:
         return f"{source['doc']} › {source['section']}: does not say {source['quote']!r}"
     return None
-
-
-def url(section: Section) -> str:
-    return f"{DOCS_SOURCE_URL}{section.doc}#{section.anchor}"

@@ -77,7 +77,7 @@ SERVER_SIDE_RE = re.compile(
 )
 # The market's state, which changes by itself: an empty or thin book, a closed market.
 MARKET_STATE_RE = re.compile(r"liquidity|no orders on book|market is closed", re.I)
-OVERLOAD_RE = re.compile(r"too many (requests|new orders|messages|concurrent connections|connection attempts)|request weight|IP banned", re.I)
+OVERLOAD_RE = re.compile(r"too many (requests|new orders|concurrent connections|connection attempts)|request weight|IP banned", re.I)
 KEYS_RE = re.compile(
     r"API[- ]?key|signature|not authorized|permission|not permitted for this account|restricted for this account"
     r"|may not place or cancel|disabled on this account",
@@ -85,7 +85,9 @@ KEYS_RE = re.compile(
 )
 # The session is being closed (FIX maintenance: "send Logout<5> … to close the session"), or
 # this server does not serve this kind of session: a new session, not the same request, helps.
-RECONNECT_RE = re.compile(r"\breconnect\b|message to close the session", re.I)
+# "Too many messages" is FIX's message limit, whose breach logs the session out and
+# disconnects it (testnet/fix-api.md, Message Limits): waiting on the same session cannot help.
+RECONNECT_RE = re.compile(r"\breconnect\b|message to close the session|too many messages", re.I)
 # What the account holds: the free balance, or a position cap (MAX_POSITION counts open BUY orders too).
 BALANCE_RE = re.compile(r"insufficient balance|\bmax position\b", re.I)
 # A cap on how many orders are open at once (MAX_NUM_ORDERS, EXCHANGE_MAX_NUM_ICEBERG_ORDERS, …).
@@ -276,6 +278,7 @@ def _facts(texts: list[str], entry: Mapping | None, name: str, ccxt: list[dict])
         "causes": list(entry["causes"]) if entry else [],
         "fix": list(entry["fix"]) if entry else [],
         "check_status": entry.get("check_status") if entry else None,
+        "sources": [dict(source) for source in entry.get("sources", [])] if entry else [],
         "ccxt": ccxt,
     }
 

@@ -31,3 +31,15 @@ def read_vendored(root: Path) -> list[fetch.Fetched]:
         body = fetch.read_file(str(root / "upstream" / copy["file"])).body
         fetched.append(fetch.Fetched(origin=copy["origin"], body=body, retrieved_at=copy.get("retrieved_at")))
     return fetched
+
+
+DOCS = Path("upstream") / "docs"
+# The testnet filters page is vendored once, as the copy `make rebuild` refreshes.
+DOCS_ELSEWHERE = {"testnet/filters.md": Path("upstream") / "testnet_filters.md"}
+
+
+def docs_files(root: Path) -> dict[str, Path]:
+    """Upstream's documentation files by their upstream path (testnet/rest-api.md), for guidance sources."""
+    folder = root / DOCS
+    files = {str(path.relative_to(folder)): path for path in sorted(folder.rglob("*.md")) if path.name != "README.md"}
+    return files | {doc: root / path for doc, path in DOCS_ELSEWHERE.items()}

@@ -245,6 +245,7 @@ def build_index(data: dict, history: Iterable[ParsedCopy] | None = None) -> dict
         "weights": _weights([keywords(entry[2]) for entry in entries]),
         "patterns": {name: pattern.pattern for name, pattern in SHARED_PATTERNS.items()},
         "labels": {"kinds": labels().kinds},
+        "as_of": store.retrieved_on(data),
     }
 
 
@@ -263,10 +264,11 @@ def write_index(inputs: Inputs, path: Path) -> int:
     return len(text.encode("utf-8"))
 
 
-def not_found_line(match: resolve.Match | None, text: str) -> str:
-    """The one line ``lookup`` prints when there is no page."""
+def not_found_line(match: resolve.Match | None, text: str, as_of: str | None) -> str:
+    """The one line ``lookup`` prints when there is no page.  A code upstream added after the
+    data was read is not in the reference, yet is a Spot API code: the date says which is known."""
     if match is not None and match.kind == "not-found":
-        return f"not found: code {match.code} is not in this reference (Binance Spot API, testnet)"
+        return f"not found: code {match.code} is not in this reference (upstream's error page as of {as_of or labels().unknown_date})"
     shown = " ".join(text.split())
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
     return f"not found: no code, name or message of this reference in {shown!r}"

@@ -6,7 +6,8 @@ import json
 
 from markupsafe import Markup
 
-from scraper.catalog.model import UPSTREAM_SITE
+from scraper.catalog.model import DOCS_SOURCE_URL, UPSTREAM_SITE
+from scraper.catalog.upstream_docs import github_anchor
 from scraper.site.markup import code_fence, md_inline, md_text, safe_url
 from scraper.site.model import Site
 from scraper.site.templating import labels, tags
@@ -41,6 +42,16 @@ def facts_view(site: Site, src: str, found: dict | None) -> dict | None:
         "causes": [inline(c) for c in found.get("causes", [])],
         "fix": [inline(f) for f in found.get("fix", [])],
         "ccxt": [{"exception": md_text(g["exception"]), "rule": md_text(_ccxt_rule(g))} for g in found.get("ccxt", [])],
+        "sources": [_source_view(source) for source in found.get("sources", [])],
+    }
+
+
+def _source_view(source: dict) -> dict:
+    """An upstream doc section the guidance rests on: its file's name, the heading, a link to it."""
+    return {
+        "doc": source["doc"],
+        "section": md_text(source["section"]),
+        "url": safe_url(f"{DOCS_SOURCE_URL}{source['doc']}#{github_anchor(source['section'])}"),
     }
 
 

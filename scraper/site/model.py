@@ -137,6 +137,7 @@ class Curated:
     facts: dict  # scraper.enrich.enrich(): {"codes": {"-1021": …}, "filters": {…}, "messages": {…}}
     filters: dict | None  # the upstream filters page (data/filters.json)
     definitions: dict[str, dict]
+    reviewed: str = ""  # when the guidance was last checked against upstream's docs
 
     @classmethod
     def of(cls, inputs: Inputs) -> "Curated":
@@ -149,7 +150,9 @@ class Curated:
             for section in guidance.SECTIONS
         }
         facts = enrich.enrich(inputs.errors, curated, inputs.filters, inputs.ccxt)
-        return cls(facts=facts, filters=inputs.filters, definitions=filterdefs.by_name(inputs.filters))
+        return cls(
+            facts=facts, filters=inputs.filters, definitions=filterdefs.by_name(inputs.filters), reviewed=inputs.guidance["reviewed"]
+        )
 
 
 def _removed_keys(history: dict | None) -> dict[str, set[str]]:

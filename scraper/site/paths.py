@@ -59,10 +59,14 @@ def message_path(slug: str) -> str:
     return f"messages/{slug}/"
 
 
-def section_slug(title: str) -> str:
+def section_slug(title: str, limit: int = 80) -> str:
     """'10xx - General Server or Network issues' -> '10xx'; other titles -> their words."""
     match = re.match(r"^(-?\d+xx)\b", title)
-    return match.group(1).lstrip("-") if match else _words_slug(title, limit=40)
+    return match.group(1).lstrip("-") if match else _words_slug(title, limit=limit)
+
+
+# Section slugs were cut at 40 characters until 2026-11: those URLs stay, as redirects.
+OLD_SECTION_SLUG_LIMIT = 40
 
 
 def section_path(slug: str) -> str:

@@ -27,6 +27,7 @@ from scraper.site.templating import ASSETS, TEMPLATES
 from scraper.site.views import (
     changes_page,
     code_page,
+    footer_view,
     home_page,
     removed_code_page,
     row_page,
@@ -62,7 +63,7 @@ def build_pages(inputs: Inputs, curated: "Curated | None" = None) -> dict[str, s
     def put(template: str, view: dict) -> None:
         if view["src"] in pages:
             raise ValueError(f"two pages claim {view['src']}")
-        pages[view["src"]] = env.get_template(template).render(page=view)
+        pages[view["src"]] = env.get_template(template).render(page=view, footer=footer_view(site, view["src"]))
 
     put("home.md.j2", home_page(site))
     for page in site.section_pages:

@@ -28,6 +28,9 @@ class Labels:
     locales: dict[str, str]  # upstream locale -> its name
     ccxt_rules: dict[str, str]  # how ccxt matched a response -> its wording
     removed_upstream: str
+    unknown_date: str
+    report_title: str  # a new issue's title; {page} is the page's path
+    report_body: str
 
     def locale(self, locale: str) -> str:
         return self.locales.get(locale, locale)
@@ -69,4 +72,7 @@ def labels() -> Labels:
         locales=dict(module.locales),
         ccxt_rules=dict(module.ccxt_rules),
         removed_upstream=module.removed_upstream,
+        unknown_date=module.unknown_date,
+        report_title=module.report_title,
+        report_body=module.report_body,
     )

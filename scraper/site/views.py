@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from scraper.catalog.model import carrier_codes
+from scraper.catalog import store
+from scraper.catalog.model import ISSUE_TRACKER_URL, carrier_codes
 from scraper.site import feed, paths
 from scraper.site.facts_views import FILTER_DOCS_URL, definition_view, facts_view
 from scraper.site.markup import code_fence, front_matter_value, md_inline, md_text, placeholder_help, placeholder_mark, safe_url
 from scraper.site.model import Site
-from scraper.site.paths import html_href, md_href, src_of
+from scraper.site.paths import html_href, md_href, src_of, url_of
 from scraper.site.templating import labels
 
 
@@ -241,8 +243,7 @@ def home_page(site: Site) -> dict:
 
 
 def data_date(data: dict) -> str:
-    stamps = [s["retrieved_at"] for s in data["source"].values() if s["retrieved_at"]]
-    return stamps[0][:10] if stamps else "unknown date"
+    return store.retrieved_on(data) or labels().unknown_date
 
 
 # --- what changed upstream ---------------------------------------------------------------
@@ -319,3 +320,13 @@ def changes_page(site: Site) -> dict:
             }
         )
     return {"src": src, "entries": entries, "feed": Markup("feed.xml")}
+
+
+def footer_view(site: Site, src: str) -> dict:
+    """What every page ends with: when its guidance was reviewed, and a way to report a problem with it."""
+    page = "/" + url_of(src)
+    report = {"title": labels().report_title.format(page=page), "body": labels().report_body.format(page=page)}
+    return {
+        "reviewed": md_text(site.curated.reviewed) if site.curated else None,
+        "report_url": safe_url(f"{ISSUE_TRACKER_URL}?{urlencode(report)}"),
+    }

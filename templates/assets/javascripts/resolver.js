@@ -420,13 +420,18 @@
     compiled = compile(index);
   }
 
+  var loading = {}; // url -> promise: two scripts on one page fetch the index once
+
   function loadUrl(url) {
-    return fetch(url)
-      .then(function (response) {
-        if (!response.ok) throw new Error(url + ": HTTP " + response.status);
-        return response.json();
-      })
-      .then(load);
+    if (!loading[url]) {
+      loading[url] = fetch(url)
+        .then(function (response) {
+          if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+          return response.json();
+        })
+        .then(load);
+    }
+    return loading[url];
   }
 
   // `internals` lets the twin test compare each step with Python's, not just the final answers.
@@ -442,8 +447,23 @@
     if (compiled === null) throw new Error("ErrorResolver.load(index) first");
     return compiled.index.labels;
   }
+  // The day upstream's error page was read (YYYY-MM-DD), or null: a code newer than that is not in the index.
+  function asOf() {
+    if (compiled === null) throw new Error("ErrorResolver.load(index) first");
+    return compiled.index.as_of;
+  }
 
-  var api = { load: load, loadUrl: loadUrl, resolve: resolve, labels: labels, internals: internals };
+  // Every code and filter name, with its page's path: what a guessed URL is held against.
+  function names() {
+    if (compiled === null) throw new Error("ErrorResolver.load(index) first");
+    var found = {};
+    Object.keys(compiled.index.names).forEach(function (name) {
+      found[name] = compiled.index.pages[compiled.index.names[name]].path;
+    });
+    return found;
+  }
+
+  var api = { load: load, loadUrl: loadUrl, resolve: resolve, labels: labels, asOf: asOf, names: names, internals: internals };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   if (root) root.ErrorResolver = api;
 })(typeof window !== "undefined" ? window : null);

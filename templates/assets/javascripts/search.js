@@ -85,13 +85,27 @@
     if (match.message !== null) element.setAttribute("data-message", match.message);
     if (match.kind === "not-found") {
       element.appendChild(
-        link(root.href, "Code " + match.code + " is not in this reference", "It is not a Binance Spot API (testnet) error code. Browse all codes →", "Not found")
+        link(
+          root.href,
+          "Code " + match.code + " is not in this reference",
+          "Upstream's error page as of " + (window.ErrorResolver.asOf() || "an unrecorded date") + " does not list it. Browse all codes →",
+          "Not found"
+        )
       );
       return;
     }
     element.setAttribute("data-path", match.path);
     element.appendChild(link(new URL(match.path, root).href, title(match), detail(match), "Best match · " + kindLabel(match.kind)));
   }
+
+  // The one hook other scripts use into the theme's search box (the 404 page focuses it).
+  window.ErrorSearch = {
+    focus: function () {
+      var input = document.querySelector(".md-search__input");
+      // on a phone the focused box opens over the page, hiding what the page says
+      if (input && window.matchMedia("(min-width: 60em)").matches) input.focus();
+    },
+  };
 
   document.addEventListener("input", function (event) {
     if (event.target.matches && event.target.matches(".md-search__input")) show(event.target.value);
