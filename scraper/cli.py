@@ -66,7 +66,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
 
 
 def load_inputs(args: argparse.Namespace) -> Inputs:
-    return Inputs.load(Path(args.inputs), errors=Path(args.data))
+    return Inputs.load(Path(args.inputs), errors=Path(args.data), docs=vendored.docs_files(ROOT))
 
 
 def cmd_render(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from scraper import transaction
 from scraper.catalog import changes, filterdefs, store
 from scraper.catalog.inputs import CURATED_FILES, Inputs
 from scraper.catalog.model import DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
-from scraper.ingest import fetch, guards, merge
+from scraper.ingest import fetch, guards, merge, vendored
 from scraper.ingest.parse import decode_page, read_source
 from scraper.ingest.parse.filters import FILTERS_PAGE_URLS, filters_page_kind, read_filters_source
 from scraper.ingest.vendored import MANIFEST, load_manifest, read_vendored
@@ -214,7 +214,7 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
     (work_data / DATA.name).write_text(store.dumps(new), encoding="utf-8")
     (work_data / HISTORY.name).write_text(store.dumps(history), encoding="utf-8")
     (work_data / FILTERS_DATA.name).write_text(store.dumps(new_filters), encoding="utf-8")
-    docs, built = builder.build_into(Inputs.load(work_data), txn.work)
+    docs, built = builder.build_into(Inputs.load(work_data, docs=vendored.docs_files(root)), txn.work)
 
     manifest = load_manifest(root)
     if fetched is not None:

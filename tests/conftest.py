@@ -48,8 +48,9 @@ DATA = ROOT / "data" / "errors.json"
 @functools.cache
 def _committed_inputs():
     from scraper.catalog.inputs import Inputs
+    from scraper.ingest import vendored
 
-    return Inputs.load(ROOT / "data")
+    return Inputs.load(ROOT / "data", docs=vendored.docs_files(ROOT))
 
 
 def committed_inputs():

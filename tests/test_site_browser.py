@@ -166,3 +166,31 @@ def test_the_404_page_says_a_missing_code_is_not_in_this_reference_as_of_its_dat
     page.wait_for_selector("[data-errref-guess]:not([hidden])")
     text = page.locator("[data-errref-guess]").inner_text()
     assert text.startswith(f"Code -2043 is not in this reference: upstream's error page as of {as_of} does not list it.")
+
+
+def _live_pages(kind: str) -> list[str]:
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    if kind == "codes":
+        return [paths.code_path(c["code"]) for c in data["codes"]]
+    slugs = paths.message_slugs([r["text"] for r in data["engine_messages"]])
+    return [paths.filter_path(r["filter"]) for r in data["filter_failures"]] + [paths.message_path(slugs[r["text"]]) for r in data["engine_messages"]]
+
+
+@pytest.mark.parametrize("kind", ["codes", "rows"])  # two halves, for two test workers
+def test_what_to_do_starts_on_a_phones_first_screen_on_every_page(browser, base_url, kind):
+    """Every live code, filter and message page at 390x844: the steps' heading starts on the first screen."""
+    urls = _live_pages(kind)
+    # the content's layout is the stylesheets' alone: without scripts each page loads in a fraction of the time
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    phone = context.new_page()
+    late = {}
+    for url in urls:
+        phone.goto(base_url + url, wait_until="load")
+        top = phone.evaluate(
+            "() => { const h = [...document.querySelectorAll('article h2')].find(e => e.textContent.startsWith('What to do'));"
+            " return h ? h.getBoundingClientRect().top : null; }"
+        )
+        if top is None or top >= 844:
+            late[url] = top
+    context.close()
+    assert len(urls) > 50 and late == {}

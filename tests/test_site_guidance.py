@@ -6,9 +6,11 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import DATA, inputs_with
+from conftest import DATA, ROOT, committed_inputs, inputs_with
 
+from scraper.catalog import upstream_docs
 from scraper.catalog.inputs import Inputs
+from scraper.ingest import vendored
 from scraper.site import paths
 from scraper.site.model import Curated
 from scraper.site.render import build_pages
@@ -130,3 +132,23 @@ def test_a_long_list_of_messages_is_summed_up_and_folded(built_site):
     filters = next(h for h in soup.select("article h2") if h.get_text(strip=True).startswith("Filter failures sent"))
     table = filters.find_next("table")
     assert table.find_parent("details") is None and len(table.select("tbody tr")) == 20
+
+
+def test_examples_show_what_a_client_most_likely_gets():
+    """-2010's example is the message upstream's own error example shows; a FIX-only code shows
+    a Reject <3>; a rejection message shows one payload and names the other codes it comes with."""
+    pages = build_pages(committed_inputs())
+    assert '{"code": -2010, "msg": "Account has insufficient balance for requested action."}' in pages["codes/-2010.md"]
+    fix = pages["codes/-1033.md"]
+    assert "|35=3|" in fix and "|25016=-1033|" in fix and '{"code": -1033' not in fix
+    assert '{"code": -1021' in pages["codes/-1021.md"] and "35=3" not in pages["codes/-1021.md"]
+    balance = next(text for src, text in pages.items() if src.startswith("messages/account-has-insufficient-balance"))
+    assert balance.count('"msg": "Account has insufficient balance') == 1
+    assert '{"code": -2010' in balance and "../codes/-2011.md" in balance.split("## Example response")[1]
+
+
+def test_upstream_example_responses_rank_whole_responses_first():
+    examples = upstream_docs.error_examples(vendored.docs_files(ROOT))
+    # rest-api.md shows "Order would immediately match and take." twice, inside cancelReplace's
+    # newOrderResponse; web-socket-api.md's "Response format" shows a whole -2010 response once
+    assert examples["-2010"] == ["Account has insufficient balance for requested action.", "Order would immediately match and take."]

@@ -8,11 +8,11 @@ pages *and* a search index of that same data.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from scraper.catalog import changes, filterdefs, guidance, store
+from scraper.catalog import changes, filterdefs, guidance, store, upstream_docs
 from scraper.catalog.model import ScrapeError
 from scraper.facts import enrich
 
@@ -34,10 +34,12 @@ class Inputs:
     ccxt: enrich.CcxtTable  # data/ccxt-binance-exceptions.tsv
     wordings: dict | None  # data/past-wordings.json: what upstream ever said (None: current wordings only)
     changes: dict | None  # data/changes.json: the changelog (None: no history)
+    examples: dict[str, list[str]] = field(default_factory=dict)  # code -> the messages upstream's docs show for it
 
     @classmethod
-    def load(cls, folder: Path, errors: Path | None = None) -> "Inputs":
-        """The inputs in ``folder``; ``errors`` names another errors.json to read instead of the folder's."""
+    def load(cls, folder: Path, errors: Path | None = None, docs: dict[str, Path] | None = None) -> "Inputs":
+        """The inputs in ``folder``; ``errors`` names another errors.json to read instead of the folder's;
+        ``docs`` are upstream's doc files (ingest.vendored.docs_files), read for their example responses."""
         folder = Path(folder)
         return cls(
             errors=store.load(errors or folder / ERRORS_FILE),
@@ -46,6 +48,7 @@ class Inputs:
             ccxt=enrich.load_ccxt(folder / CCXT_FILE),
             wordings=_optional_json(folder / WORDINGS_FILE),
             changes=changes.load(folder / CHANGES_FILE),
+            examples=upstream_docs.error_examples(docs or {}),
         )
 
     @cached_property

@@ -88,3 +88,27 @@ def problem(docs: dict[str, list[Section]], source: dict) -> str | None:
     if find(docs, source) is None:
         return f"{source['doc']} › {source['section']}: does not say {source['quote']!r}"
     return None
+
+
+_ERROR_EXAMPLE = re.compile(r'"code":\s*(-\d+),\s*"msg":\s*"((?:[^"\\]|\\.)*)"')
+_KEY_BEFORE = re.compile(r'"(\w+)"\s*:\s*$')
+
+
+def error_examples(files: dict[str, Path]) -> dict[str, list[str]]:
+    """The error responses upstream's docs show as examples: code -> messages, best evidence first.
+
+    What upstream picks to illustrate a code is the best evidence of what users get.  A whole
+    error response (the WebSocket API's "Response format": -2010, "Account has insufficient
+    balance …") weighs more than the part of a compound one (cancelReplace's
+    ``newOrderResponse``); then the number of times a message is shown."""
+    weights: dict[str, dict[str, tuple[int, int]]] = {}
+    for path in files.values():
+        text = Path(path).read_text(encoding="utf-8")
+        for match in _ERROR_EXAMPLE.finditer(text):
+            brace = text.rfind("{", 0, match.start())
+            key = _KEY_BEFORE.search(text[max(0, brace - 80):brace])
+            whole = key is None or key[1] == "error"
+            shown = weights.setdefault(match[1], {})
+            was_whole, count = shown.get(match[2], (0, 0))
+            shown[match[2]] = (max(was_whole, int(whole)), count + 1)
+    return {code: sorted(shown, key=lambda m: (-shown[m][0], -shown[m][1])) for code, shown in sorted(weights.items())}

@@ -23,7 +23,8 @@ from pathlib import Path
 from scraper.catalog import guidance as guidance_mod
 from scraper.catalog.model import ScrapeError, plain_text
 
-CHANNELS = ("REST", "WebSocket API", "FIX", "SBE")  # the order lists are given in
+FIX_CHANNEL = "FIX"
+CHANNELS = ("REST", "WebSocket API", FIX_CHANNEL, "SBE")  # the order lists are given in
 # Upstream: a filter failure arrives as -1013 (the code whose message points at the table).
 FILTER_FAILURE_CODES = (-1013,)
 
@@ -48,7 +49,7 @@ def message_channels(text: str) -> set[str]:
     plain = plain_text(text)
     found = {name for name, pattern in NAMED_API_RE.items() if pattern.search(plain)}
     if FIX_TAG_RE.search(plain) or FIX_MSGTYPE_RE.search(plain) or FIX_WORDS_RE.search(plain):
-        found.add("FIX")
+        found.add(FIX_CHANNEL)
     if SBE_RE.search(plain):
         found.add("SBE")
     # Nothing channel-specific in it: the JSON APIs, which send most errors.

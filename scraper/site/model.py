@@ -138,6 +138,7 @@ class Curated:
     filters: dict | None  # the upstream filters page (data/filters.json)
     definitions: dict[str, dict]
     reviewed: str = ""  # when the guidance was last checked against upstream's docs
+    examples: dict[str, list[str]] = field(default_factory=dict)  # code -> messages upstream's docs show for it
 
     @classmethod
     def of(cls, inputs: Inputs) -> "Curated":
@@ -151,7 +152,8 @@ class Curated:
         }
         facts = enrich.enrich(inputs.errors, curated, inputs.filters, inputs.ccxt)
         return cls(
-            facts=facts, filters=inputs.filters, definitions=filterdefs.by_name(inputs.filters), reviewed=inputs.guidance["reviewed"]
+            facts=facts, filters=inputs.filters, definitions=filterdefs.by_name(inputs.filters),
+            reviewed=inputs.guidance["reviewed"], examples=inputs.examples,
         )
 
 

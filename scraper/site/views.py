@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from scraper.catalog import store
 from scraper.catalog.model import ISSUE_TRACKER_URL, carrier_codes
+from scraper.facts.enrich import FIX_CHANNEL
 from scraper.site import feed, paths
 from scraper.site.facts_views import FILTER_DOCS_URL, definition_view, facts_view
 from scraper.site.markup import code_fence, front_matter_value, md_inline, md_text, placeholder_help, placeholder_mark, safe_url
@@ -31,8 +32,24 @@ def _upstream_links(anchors: dict[str, str]) -> list[dict]:
     return [{"href": safe_url(url), "label": labels().locale(locale)} for locale, url in anchors.items()]
 
 
-def _payload(code: int, message: str) -> Markup:
+def _payload(code: int, message: str, fix_only: bool) -> Markup:
+    """The response as the client gets it: JSON, or for a FIX-only code a Reject <3> whose
+    ErrorCode (25016) and Text (58) carry it (testnet/fix-api.md, Reject <3>); … marks the
+    header and trailer fields left out."""
+    if fix_only:
+        return code_fence(f"8=FIX.4.4|9=…|35=3|…|58={message}|25016={code}|10=…|", "text")
     return code_fence(json.dumps({"code": code, "msg": message}, ensure_ascii=False), "json")
+
+
+def _example_message(site: Site, code: dict, carried: list[dict]) -> str:
+    """The message a client most likely gets with this code.
+
+    A code that carries a table's messages is sent with one of them, not with its own
+    summary line; of those, the one upstream's docs show in an example response comes
+    first (the WebSocket API's error example is -2010 with "Account has insufficient balance …")."""
+    candidates = [row["plain"] for row in carried] or [m["plain"] for m in code["messages"]]
+    shown = site.curated.examples.get(str(code["code"]), []) if site.curated else []
+    return next((m for m in shown if m in candidates), candidates[0] if candidates else code["name"])
 
 
 def _carried_rows(site: Site, code: int) -> list[dict]:
@@ -70,11 +87,8 @@ def code_page(site: Site, code: dict) -> dict:
     ordered = [c["code"] for c in site.data["codes"]]
     index = ordered.index(code["code"])
     carried = _carried_rows(site, code["code"])
-    # A code that carries a table's messages is sent with one of them, not with its own summary line.
-    if carried:
-        example_text = carried[0]["plain"]
-    else:
-        example_text = code["messages"][0]["plain"] if code["messages"] else code["name"]
+    facts = site.facts("codes", str(code["code"])) or {}
+    fix_only = facts.get("channels") == [FIX_CHANNEL]
     return {
         "src": src,
         "title": front_matter_value(f"{code['code']} {code['name']}"),
@@ -89,7 +103,8 @@ def code_page(site: Site, code: dict) -> dict:
             {"locale": labels().locale(locale), "name": md_text(t["name"]), "messages": [md_inline(m) for m in t["messages"]]}
             for locale, t in code["translations"].items()
         ],
-        "payload": _payload(code["code"], example_text),
+        "payload": _payload(code["code"], _example_message(site, code, carried), fix_only),
+        "fix_only": fix_only,
         "upstream": _upstream_links(code["anchors"]),
         "carried_filters": [_row_view(site, src, r) for r in carried if r.get("filter")],
         "carried_messages": [_row_view(site, src, r) for r in carried if not r.get("filter")],
@@ -135,6 +150,9 @@ def row_page(site: Site, row: dict) -> dict:
     src = site.filter_src(row["filter"]) if is_filter else site.message_src(row["text"])
     carriers = carrier_codes(row)
     key = f"filter:{row['filter']}" if is_filter else f"message:{row['text']}"
+    # the code upstream's docs show this message with, if any: the WebSocket API's error example is -2010's
+    shown = [c for c in carriers if row["plain"] in (site.curated.examples.get(str(c), []) if site.curated else [])]
+    example_code = (shown or carriers or [None])[0]
     return {
         "src": src,
         "is_filter": is_filter,
@@ -146,8 +164,9 @@ def row_page(site: Site, row: dict) -> dict:
         "message": md_inline(row["text"], placeholders=True),
         "description": md_inline(row["description"], lambda h: site.href_for(src, h)),
         "carriers": _carriers(site, src, row),
-        # one per code it comes with: which one a request gets depends on the request (new order, cancel, amend…)
-        "payloads": [_payload(c, row["plain"]) for c in carriers],
+        # one example: the same msg comes with each code, which one depends on the request (new order, cancel, amend…)
+        "payload": _payload(example_code, row["plain"], False) if carriers else None,
+        "other_codes": [_code_link(site, src, c) for c in carriers if c != example_code and c in site.codes],
         "upstream": _upstream_links(row["anchors"]),
         "filter_docs": safe_url(f"{FILTER_DOCS_URL}#{row['filter'].lower()}") if is_filter else None,
         "related": _related_rows(site, src, key),
