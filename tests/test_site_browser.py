@@ -130,8 +130,18 @@ def test_index_pages_filter_by_channel(page, base_url):
     visible = [rows.nth(i) for i in range(total) if rows.nth(i).is_visible()]
     assert 0 < len(visible) < total
     assert all("FIX" in row.locator("td").last.inner_text() for row in visible)
+    assert page.locator("[data-errref-count]").inner_text() == f"{len(visible)} of {total}"
     page.locator(".errref-channel-buttons button", has_text="All").first.click()
     assert sum(rows.nth(i).is_visible() for i in range(total)) == total
+    assert page.locator("[data-errref-count]").inner_text() == str(total)
+
+
+def test_a_channel_no_row_comes_over_says_so(page, base_url):
+    page.goto(base_url + "sections/10xx/")  # no 10xx code comes over SBE
+    page.locator(".errref-channel-buttons button", has_text="SBE").first.click()
+    assert page.locator(".errref-filterable table").first.is_hidden()
+    assert page.locator(".errref-empty").first.inner_text() == "None of these come over SBE."
+    assert page.locator("[data-errref-count]").inner_text().startswith("0 of ")
 
 
 @pytest.mark.parametrize(
@@ -194,3 +204,20 @@ def test_what_to_do_starts_on_a_phones_first_screen_on_every_page(browser, base_
             late[url] = top
     context.close()
     assert len(urls) > 50 and late == {}
+
+
+def test_home_quotes_upstream_and_long_lines_wrap_clear_of_the_copy_button(browser, base_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto(base_url)
+    intro = phone.locator(".errref-upstream-intro")
+    assert intro.inner_text().startswith("Upstream's error page begins: Errors consist of two parts: an error code and a message.")
+    assert '"msg": "Invalid symbol."' in intro.locator("code").inner_text()
+    pasted = phone.locator("pre code", has_text="APIError(code=-1013)").first
+    assert "Filter failure: LOT_SIZE" in pasted.inner_text()
+    # the whole line shows: no scrolling sideways, and the copy button covers none of it
+    assert pasted.evaluate("e => e.scrollWidth <= e.clientWidth")
+    button = pasted.locator("xpath=..").locator("button").first
+    text_right = pasted.evaluate("e => { const r = document.createRange(); r.selectNodeContents(e); return Math.max(...[...r.getClientRects()].map(x => x.right)); }")
+    assert text_right <= button.bounding_box()["x"] + 1
+    context.close()

@@ -17,6 +17,7 @@ from scraper.catalog.model import ScrapeError
 from scraper.facts import enrich
 
 ERRORS_FILE = "errors.json"
+ERROR_PAGE_DOC = "testnet/errors.md"  # the error page's Markdown among upstream's docs
 FILTERS_FILE = "filters.json"
 GUIDANCE_FILE = "guidance.yaml"
 CCXT_FILE = "ccxt-binance-exceptions.tsv"
@@ -35,6 +36,7 @@ class Inputs:
     wordings: dict | None  # data/past-wordings.json: what upstream ever said (None: current wordings only)
     changes: dict | None  # data/changes.json: the changelog (None: no history)
     examples: dict[str, list[str]] = field(default_factory=dict)  # code -> the messages upstream's docs show for it
+    intro: upstream_docs.Intro | None = None  # what upstream's error page says before its first section
 
     @classmethod
     def load(cls, folder: Path, errors: Path | None = None, docs: dict[str, Path] | None = None) -> "Inputs":
@@ -49,6 +51,7 @@ class Inputs:
             wordings=_optional_json(folder / WORDINGS_FILE),
             changes=changes.load(folder / CHANGES_FILE),
             examples=upstream_docs.error_examples(docs or {}),
+            intro=upstream_docs.intro(docs or {}, ERROR_PAGE_DOC),
         )
 
     @cached_property

@@ -112,3 +112,32 @@ def error_examples(files: dict[str, Path]) -> dict[str, list[str]]:
             was_whole, count = shown.get(match[2], (0, 0))
             shown[match[2]] = (max(was_whole, int(whole)), count + 1)
     return {code: sorted(shown, key=lambda m: (-shown[m][0], -shown[m][1])) for code, shown in sorted(weights.items())}
+
+
+@dataclass(frozen=True)
+class Intro:
+    doc: str
+    paragraph: str  # upstream's Markdown inline
+    example: str | None  # the fenced example below it, as written
+
+
+def intro(files: dict[str, Path], doc: str) -> Intro | None:
+    """What a page says before its first section: the error page's "Errors consist of two parts …"
+    and its payload example.  None when the file is not there or says nothing first."""
+    if doc not in files:
+        return None
+    paragraph: list[str] = []
+    example: list[str] = []
+    fenced = False
+    for line in Path(files[doc]).read_text(encoding="utf-8").splitlines()[1:]:
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif fenced:
+            example.append(line)
+        elif _HEADING.match(line):
+            break
+        elif line.strip():
+            paragraph.append(line.strip())
+    if not paragraph:
+        return None
+    return Intro(doc, " ".join(paragraph), "\n".join(example) if example else None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from scraper.catalog import filterdefs, guidance
+from scraper.catalog import filterdefs, guidance, upstream_docs
 from scraper.catalog.inputs import Inputs
 from scraper.facts import enrich, relations
 from scraper.site import paths
@@ -139,6 +139,7 @@ class Curated:
     definitions: dict[str, dict]
     reviewed: str = ""  # when the guidance was last checked against upstream's docs
     examples: dict[str, list[str]] = field(default_factory=dict)  # code -> messages upstream's docs show for it
+    intro: "upstream_docs.Intro | None" = None  # what upstream's error page says before its first section
 
     @classmethod
     def of(cls, inputs: Inputs) -> "Curated":
@@ -153,7 +154,7 @@ class Curated:
         facts = enrich.enrich(inputs.errors, curated, inputs.filters, inputs.ccxt)
         return cls(
             facts=facts, filters=inputs.filters, definitions=filterdefs.by_name(inputs.filters),
-            reviewed=inputs.guidance["reviewed"], examples=inputs.examples,
+            reviewed=inputs.guidance["reviewed"], examples=inputs.examples, intro=inputs.intro,
         )
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 
 from scraper.catalog import store
-from scraper.catalog.model import ISSUE_TRACKER_URL, carrier_codes
+from scraper.catalog.model import DOCS_SOURCE_URL, ISSUE_TRACKER_URL, carrier_codes
 from scraper.facts.enrich import FIX_CHANNEL
 from scraper.site import feed, paths
 from scraper.site.facts_views import FILTER_DOCS_URL, definition_view, facts_view
@@ -258,6 +258,19 @@ def home_page(site: Site) -> dict:
         "example_filter": _link(src, site.filter_src("LOT_SIZE"), "Filter failure: LOT_SIZE") if "LOT_SIZE" in site.filters else None,
         "primary_origin": md_text(primary["origin"]),
         "changes": md_href(src, src_of(paths.CHANGES_PAGE)),
+        "intro": _intro_view(site.curated.intro if site.curated else None),
+    }
+
+
+def _intro_view(intro) -> dict | None:
+    """Upstream's own opening of the error page, quoted, with the file it comes from."""
+    if intro is None:
+        return None
+    return {
+        "paragraph": md_inline(intro.paragraph),
+        "example": code_fence(intro.example, "json") if intro.example else None,
+        "doc": intro.doc,
+        "url": safe_url(f"{DOCS_SOURCE_URL}{intro.doc}"),
     }
 
 

@@ -12,15 +12,39 @@
     return headers.indexOf("Channels");
   }
 
+  // A table with no row left says so, instead of showing an empty header.
+  function empty(table, channel, none) {
+    var note = table.parentNode.querySelector(".errref-empty");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "errref-empty";
+      table.parentNode.appendChild(note);
+    }
+    note.textContent = "None of these come over " + channel + ".";
+    note.hidden = !none;
+    table.style.display = none ? "none" : ""; // the theme sets tables display: inline-block, which [hidden] loses to
+  }
+
   function show(channel) {
+    var total = 0;
+    var shown = 0;
     document.querySelectorAll(".errref-filterable table").forEach(function (table) {
       var column = channelColumn(table);
       if (column < 0) return;
+      var visible = 0;
       table.querySelectorAll("tbody tr").forEach(function (row) {
         var cell = row.children[column];
         var channels = cell ? cell.textContent.split("·").map(function (s) { return s.trim(); }) : [];
         row.hidden = channel !== "All" && channels.indexOf(channel) < 0;
+        total += 1;
+        if (!row.hidden) visible += 1;
       });
+      shown += visible;
+      empty(table, channel, visible === 0);
+    });
+    // The page's count ("57 codes") follows the filter: "12 of 57 codes".
+    document.querySelectorAll("[data-errref-count]").forEach(function (count) {
+      count.textContent = channel === "All" ? String(total) : shown + " of " + total;
     });
   }
 
