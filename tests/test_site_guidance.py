@@ -147,6 +147,13 @@ def test_examples_show_what_a_client_most_likely_gets():
     assert '{"code": -2010' in balance and "../codes/-2011.md" in balance.split("## Example response")[1]
 
 
+def test_a_code_named_only_in_a_section_title_quotes_what_that_section_says():
+    pages = build_pages(committed_inputs())
+    for code in ("-1010", "-2038"):
+        said = pages[f"codes/{code}.md"].split("## What upstream says")[1].split("##")[0]
+        assert "> This code is sent when an error has been returned by the matching engine." in said
+
+
 def test_upstream_example_responses_rank_whole_responses_first():
     examples = upstream_docs.error_examples(vendored.docs_files(ROOT))
     # rest-api.md shows "Order would immediately match and take." twice, inside cancelReplace's

@@ -37,6 +37,7 @@ class Inputs:
     changes: dict | None  # data/changes.json: the changelog (None: no history)
     examples: dict[str, list[str]] = field(default_factory=dict)  # code -> the messages upstream's docs show for it
     intro: upstream_docs.Intro | None = None  # what upstream's error page says before its first section
+    section_leads: dict[str, str] = field(default_factory=dict)  # section title -> its opening paragraph
 
     @classmethod
     def load(cls, folder: Path, errors: Path | None = None, docs: dict[str, Path] | None = None) -> "Inputs":
@@ -52,6 +53,7 @@ class Inputs:
             changes=changes.load(folder / CHANGES_FILE),
             examples=upstream_docs.error_examples(docs or {}),
             intro=upstream_docs.intro(docs or {}, ERROR_PAGE_DOC),
+            section_leads=upstream_docs.section_leads(docs or {}, ERROR_PAGE_DOC),
         )
 
     @cached_property

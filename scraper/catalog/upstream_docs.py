@@ -126,18 +126,41 @@ def intro(files: dict[str, Path], doc: str) -> Intro | None:
     and its payload example.  None when the file is not there or says nothing first."""
     if doc not in files:
         return None
+    paragraph, example = _opening(Path(files[doc]).read_text(encoding="utf-8").splitlines()[1:])
+    return Intro(doc, paragraph, example) if paragraph else None
+
+
+def section_leads(files: dict[str, Path], doc: str) -> dict[str, str]:
+    """Each section's opening paragraph, by the section's title: what upstream says of codes it
+    names only in a section's title ("This code is sent when an error has been returned by the
+    matching engine.")."""
+    if doc not in files:
+        return {}
+    leads = {}
+    for section in sections(doc, Path(files[doc]).read_text(encoding="utf-8")):
+        paragraph, _ = _opening(section.text.splitlines())
+        if paragraph:
+            leads.setdefault(section.title, paragraph)
+    return leads
+
+
+def _opening(lines: list[str]) -> tuple[str, str | None]:
+    """The first paragraph (up to a blank line, heading, table or list) and a fenced block right after it."""
     paragraph: list[str] = []
     example: list[str] = []
     fenced = False
-    for line in Path(files[doc]).read_text(encoding="utf-8").splitlines()[1:]:
+    for line in lines:
         if _FENCE.match(line):
-            fenced = not fenced
+            if fenced:
+                break
+            fenced = True
         elif fenced:
             example.append(line)
-        elif _HEADING.match(line):
+        elif not line.strip():
+            if paragraph:
+                break
+        elif _HEADING.match(line) or "|" in line or line.lstrip().startswith(("* ", "- ")):
             break
-        elif line.strip():
+        else:
             paragraph.append(line.strip())
-    if not paragraph:
-        return None
-    return Intro(doc, " ".join(paragraph), "\n".join(example) if example else None)
+    return " ".join(paragraph), "\n".join(example) if example else None

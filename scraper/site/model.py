@@ -140,6 +140,7 @@ class Curated:
     reviewed: str = ""  # when the guidance was last checked against upstream's docs
     examples: dict[str, list[str]] = field(default_factory=dict)  # code -> messages upstream's docs show for it
     intro: "upstream_docs.Intro | None" = None  # what upstream's error page says before its first section
+    section_leads: dict[str, str] = field(default_factory=dict)  # section title -> its opening paragraph
 
     @classmethod
     def of(cls, inputs: Inputs) -> "Curated":
@@ -155,6 +156,7 @@ class Curated:
         return cls(
             facts=facts, filters=inputs.filters, definitions=filterdefs.by_name(inputs.filters),
             reviewed=inputs.guidance["reviewed"], examples=inputs.examples, intro=inputs.intro,
+            section_leads=inputs.section_leads,
         )
 
 

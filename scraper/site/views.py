@@ -41,6 +41,14 @@ def _payload(code: int, message: str, fix_only: bool) -> Markup:
     return code_fence(json.dumps({"code": code, "msg": message}, ensure_ascii=False), "json")
 
 
+def _section_lead(site: Site, code: dict) -> Markup | None:
+    """For a code upstream names only in a section's title, what that section opens with."""
+    if code["origin"] != "section-title" or not site.curated:
+        return None
+    lead = site.curated.section_leads.get(code["section"])
+    return md_inline(lead) if lead else None
+
+
 def _example_message(site: Site, code: dict, carried: list[dict]) -> str:
     """The message a client most likely gets with this code.
 
@@ -97,6 +105,7 @@ def code_page(site: Site, code: dict) -> dict:
         "description": front_matter_value(code["messages"][0]["plain"] if code["messages"] else code["name"]),
         "section": _link(src, site.section_src(code["section"]), code["section"]) if code["section"] else None,
         "origin_note": code["origin"] == "section-title",
+        "section_lead": _section_lead(site, code),
         "messages": _messages_view(site, src, code["messages"]),
         "placeholders": _placeholders_view(code["messages"]),
         "translations": [
