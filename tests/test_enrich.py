@@ -258,3 +258,11 @@ def test_enrich_fails_on_guidance_for_something_the_data_lacks(inputs):
     bad["messages"]["No such message."] = bad["messages"]["Market is closed."]
     with pytest.raises(ScrapeError, match=r"^data/guidance.yaml: messages: unknown rejection message 'No such message.'"):
         enrich.enrich(data, bad, filters, ccxt)
+
+
+def test_curated_channels_stand_where_the_text_names_none(inputs):
+    data, curated, filters, table = inputs
+    assert enrich.channels(texts(next(c for c in data["codes"] if c["code"] == -1034))) == {"REST", "WebSocket API"}
+    facts = enrich.enrich(data, curated, filters, table)
+    assert facts["codes"]["-1034"]["channels"] == ["FIX"] and facts["codes"]["-1181"]["channels"] == ["FIX"]
+    assert facts["codes"]["-1021"]["channels"] == ["REST", "WebSocket API"]  # no curated list: the text's

@@ -141,6 +141,8 @@ def test_examples_show_what_a_client_most_likely_gets():
     assert '{"code": -2010, "msg": "Account has insufficient balance for requested action."}' in pages["codes/-2010.md"]
     fix = pages["codes/-1033.md"]
     assert "|35=3|" in fix and "|25016=-1033|" in fix and '{"code": -1033' not in fix
+    # FIX's connection limit: its text names no channel, the guidance's source (fix-api.md) does
+    assert "|25016=-1034|" in pages["codes/-1034.md"]
     assert '{"code": -1021' in pages["codes/-1021.md"] and "35=3" not in pages["codes/-1021.md"]
     balance = next(text for src, text in pages.items() if src.startswith("messages/account-has-insufficient-balance"))
     assert balance.count('"msg": "Account has insufficient balance') == 1

@@ -271,7 +271,8 @@ def ccxt_groups(table: CcxtTable, pairs: Iterable[tuple[int | None, str | None]]
 def _facts(texts: list[str], entry: Mapping | None, name: str, ccxt: list[dict]) -> dict:
     retry = retry_class(texts, entry, name)
     return {
-        "channels": ordered_channels(channels(texts)),
+        # a curated list stands where the text names no channel but upstream's docs do (sourced in the guidance)
+        "channels": ordered_channels(set(entry["channels"]) if entry and entry.get("channels") else channels(texts)),
         "execution_unknown": says_execution_unknown(texts),
         "rate_limit": rate_limited(texts),
         "retry": retry,
