@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scraper.catalog.model import ScrapeError
+from scraper.ingest.parse.filter_prose import FENCE_RE, HEADING_RE
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 # Markup that renders as nothing: a quote is compared as the reader sees the text.
 _MARKUP = re.compile(r"[`*_|>]|\\(?=[^\s])")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -35,9 +34,9 @@ def sections(doc: str, markdown: str) -> list[Section]:
     lines = markdown.splitlines()
     fenced = False
     for index, line in enumerate(lines):
-        if _FENCE.match(line):
+        if FENCE_RE.match(line):
             fenced = not fenced
-        elif not fenced and (match := _HEADING.match(line)):
+        elif not fenced and (match := HEADING_RE.match(line)):
             headings.append((index, len(match[1]), match[2]))
     found, seen = [], {}
     for position, (start, level, title) in enumerate(headings):
@@ -150,7 +149,7 @@ def _opening(lines: list[str]) -> tuple[str, str | None]:
     example: list[str] = []
     fenced = False
     for line in lines:
-        if _FENCE.match(line):
+        if FENCE_RE.match(line):
             if fenced:
                 break
             fenced = True
@@ -159,7 +158,7 @@ def _opening(lines: list[str]) -> tuple[str, str | None]:
         elif not line.strip():
             if paragraph:
                 break
-        elif _HEADING.match(line) or "|" in line or line.lstrip().startswith(("* ", "- ")):
+        elif HEADING_RE.match(line) or "|" in line or line.lstrip().startswith(("* ", "- ")):
             break
         else:
             paragraph.append(line.strip())

@@ -16,6 +16,7 @@ from scraper.catalog.model import ScrapeError
 from .blocks import normalize_inline
 
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
+HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 LIST_ITEM_RE = re.compile(r"^(\s*)([*+-]|\d+[.)])\s+(.*)$")
 # "**/exchangeInfo format:**" or "**/myFilters format:**": the label of the example fence.
 EXAMPLE_LABEL_RE = re.compile(r"^\*\*(/\w+) format:\*\*$")

@@ -23,6 +23,7 @@ from scraper.ingest.parse import decode_page
 from .blocks import normalize_inline, slugify
 from .filter_prose import (
     FENCE_RE,
+    HEADING_RE,
     Code,
     Paragraph,
     Parameter,
@@ -49,7 +50,6 @@ CLIMBING_LINK_RE = re.compile(r"\]\(\.\./")
 DESCENDING_LINK_RE = re.compile(r"\]\((?:\./)?[\w-]+/")
 DOCTOC_CREDIT = "generated with [DocToc]"
 
-HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 TOC_START, TOC_END = "<!-- START doctoc", "<!-- END doctoc"
 TOC_ENTRY_RE = re.compile(r"^(\s*)[-*]\s+\[([^\]]+)\]\(#([^)]+)\)\s*$")
 FILTER_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
