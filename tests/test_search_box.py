@@ -68,3 +68,21 @@ def test_code_not_in_the_reference_says_so(search):
     as_of = json.loads(DATA.read_text(encoding="utf-8"))["source"]["en"]["retrieved_at"][:10]
     assert f"Upstream's error page as of {as_of} does not list it" in box.inner_text()
     assert box.locator("a").get_attribute("href") == search.base_url
+
+
+def test_enter_without_a_best_match_opens_nothing(search):
+    """Material would open its first hit; without an answer of ours the list stays on screen."""
+    search.goto(search.base_url + "changes/")
+    search.wait_for_selector("html[data-errref-ready]", state="attached")
+    search.locator(".md-search__input").click()
+    search.keyboard.type("api key")
+    search.wait_for_selector(".md-search-result__item")
+    assert search.locator("[data-errref-best]").is_hidden()
+    search.keyboard.press("Enter")
+    search.wait_for_timeout(500)
+    assert search.url == search.base_url + "changes/"
+    assert search.locator(".md-search-result__item").first.is_visible()
+    # the list is still one arrow key away
+    search.keyboard.press("ArrowDown")
+    search.keyboard.press("Enter")
+    search.wait_for_function("location.pathname !== '/changes/'")

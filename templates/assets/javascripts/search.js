@@ -111,16 +111,17 @@
     if (event.target.matches && event.target.matches(".md-search__input")) show(event.target.value);
   });
 
-  // Enter opens the best match (Material would open its own first result).
+  // Enter in the box opens the best match.  Without one it opens nothing: Material would open
+  // its own first hit, an unrelated page as often as not; the list stays, and arrow keys reach it.
   document.addEventListener(
     "keydown",
     function (event) {
       if (event.key !== "Enter" || !event.target.matches || !event.target.matches(".md-search__input")) return;
+      if (!event.target.value.trim()) return;
       var best = document.querySelector("[data-errref-best]:not([hidden]) a");
-      if (!best) return;
       event.preventDefault();
       event.stopPropagation();
-      window.location.href = best.href;
+      if (best) window.location.href = best.href;
     },
     true
   );
