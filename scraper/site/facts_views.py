@@ -42,7 +42,8 @@ def facts_view(site: Site, src: str, found: dict | None) -> dict | None:
         "causes": [inline(c) for c in found.get("causes", [])],
         "fix": [inline(f) for f in found.get("fix", [])],
         "ccxt": [{"exception": md_text(g["exception"]), "rule": md_text(_ccxt_rule(g))} for g in found.get("ccxt", [])],
-        "sources": [_source_view(source) for source in found.get("sources", [])],
+        # two quotes from one section are one link
+        "sources": list({(s["doc"], s["section"]): _source_view(s) for s in found.get("sources", [])}.values()),
     }
 
 
