@@ -128,6 +128,16 @@ MESSAGES = [
     ("Too much request weight used; current limit is 6000 request weight per 1 MINUTE.", -1003, None),
 ]
 
+# A name one typo away, when no other name is: a letter dropped, added, changed, or two swapped.
+NAME_TYPOS = [
+    ("Filter failure: LOT_SZE", "filter", -1013, "filters/lot-size/"),
+    ("APIError(code=-1013): Filter failure: LOT_SZIE", "filter", -1013, "filters/lot-size/"),  # two letters swapped
+    ("APIError(code=-1013): Filter failure: LOT_QTY", None, None, None),  # not near any name
+    ("APIError(code=-1013): Filter failure: MARKET_LOT_SIZ", "filter", -1013, "filters/market-lot-size/"),
+    ("INVALID_MESAGE", "code", -1013, "codes/-1013/"),
+    ("TOO_MANY_ORDRS", "code", -1015, "codes/-1015/"),
+]
+
 # Old wordings: only the history knows them (reworded messages, renamed filters).
 HISTORY = [
     ("LTCUSDT 0.18772000 106.64000000 Precision is over the maximum defined for this asset.", "code", -1111, "codes/-1111/"),
@@ -144,7 +154,7 @@ UNIT_INPUTS = (
     CODE_FORMS
     + CODE_CONTEXTS
     + NOT_CODES
-    + [row[0] for row in WRAPPERS + MOST_SPECIFIC + NOT_FOUND + MESSAGES + HISTORY + HISTORY_AND_NEAR]
+    + [row[0] for row in WRAPPERS + MOST_SPECIFIC + NOT_FOUND + MESSAGES + HISTORY + HISTORY_AND_NEAR + NAME_TYPOS]
     + NOTHING
     + ["Unknown order sent.", "This action disabled is on this account.", "constructor", "__proto__", "toString valueOf",
        "\uff21\uff30\uff29\uff25\uff52\uff52\uff4f\uff52\uff08\uff43\uff4f\uff44\uff45\uff1d\uff0d\uff11\uff10\uff11\uff13\uff09",
@@ -337,3 +347,18 @@ def test_committed_past_wordings_are_a_fresh_extraction_of_the_history():
     assert store.dumps(fresh) == (ROOT / "data" / "past-wordings.json").read_text(encoding="utf-8"), (
         "run `python -m scraper wordings tests/fixtures/upstream-history`"
     )
+
+
+@pytest.mark.parametrize("text, kind, code, path", NAME_TYPOS)
+def test_a_name_one_typo_away_finds_its_page(index, text, kind, code, path):
+    found = answer(index, text)
+    if kind is None:  # beyond one typo the code's own page stands, never a guess at a name
+        assert found == ("code", -1013, "codes/-1013/")
+    else:
+        assert found == (kind, code, path)
+
+
+def test_a_typo_two_names_are_near_finds_neither(index):
+    """MAX_NUM_ORDERS and MAX_NUM_ALGO_ORDERS … are many typos apart; build a tie to see none is picked."""
+    tied = dict(index, names={**index["names"], "LOT_SIZA": index["names"]["LOT_SIZE"] + 1})
+    assert resolve.name_page(tied, "LOT_SIZ", ("code", "filter")) is None

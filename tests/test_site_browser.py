@@ -148,7 +148,7 @@ def test_a_channel_no_row_comes_over_says_so(page, base_url):
     "asked, guess, target",
     [
         ("LOT_SZE/", "Did you mean LOT_SIZE?", "filters/lot-size/"),  # a typo: the nearest name
-        ("codes/INVALID_MESAGE/", "Did you mean INVALID_MESSAGE?", "codes/-1013/"),
+        ("codes/INVALID_MESAGE/", "Did you mean -1013 INVALID_MESSAGE?", "codes/-1013/"),
         ("Filter%20failure:%20LOT_SIZE/", "Did you mean LOT_SIZE?", "filters/lot-size/"),  # what the resolver reads
         ("codes/-1021/oops/", None, None),  # below a real page: nothing to guess from "oops"
     ],

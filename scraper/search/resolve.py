@@ -103,6 +103,13 @@ class Compiled:
             if typo_eligible(word, self.tuning["typo_min_length"]):
                 for variant in deletions(word):
                     self.typos.setdefault(variant, []).append(word)
+        # Names one typo away (LOT_SZE, INVALID_MESAGE): the same spellings with one letter dropped.
+        self.name_typos: dict[str, list[str]] = {}
+        self.longest_name = max(map(len, index["names"]), default=0)
+        for name in index["names"]:
+            if len(name) >= self.tuning["typo_min_length"]:
+                for variant in deletions(name):
+                    self.name_typos.setdefault(variant, []).append(name)
 
     def vocabulary_of(self, word: str) -> list[str]:
         """The index words a pasted word stands for: itself, or those one typo away."""
@@ -287,7 +294,9 @@ def filter_page(index: dict, text: str) -> int | None:
 
 
 def name_page(index: dict, text: str, kinds: tuple[str, ...]) -> int | None:
-    """A code or filter named by identifier: LOT_SIZE anywhere; TIMEOUT or "lot size" only on their own."""
+    """A code or filter named by identifier: LOT_SIZE anywhere; TIMEOUT or "lot size" only on their own.
+
+    Failing that, a name with an underscore one typo away (LOT_SZE), when only one name is."""
     found = [word.strip("_") for word in WORD_RE.findall(text)]
     candidates = [word for word in found if "_" in word or len(found) == 1]
     if len(found) > 1:
@@ -296,6 +305,19 @@ def name_page(index: dict, text: str, kinds: tuple[str, ...]) -> int | None:
         page = index["names"].get(word.upper())
         if page is not None and index["pages"][page]["kind"] in kinds:
             return page
+    c = compiled(index)
+    for word in candidates:
+        # a word longer than any name plus one letter is no name (a long paste joins to one huge "word")
+        if "_" not in word or not c.tuning["typo_min_length"] <= len(word) <= c.longest_name + 1:
+            continue
+        near: dict[str, None] = {}
+        for variant in deletions(word.upper()):
+            for name in c.name_typos.get(variant, ()):
+                near.setdefault(name, None)
+        if len(near) == 1:
+            page = index["names"][next(iter(near))]
+            if index["pages"][page]["kind"] in kinds:
+                return page
     return None
 
 

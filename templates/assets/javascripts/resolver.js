@@ -194,6 +194,17 @@
         c.typos.get(variant).push(word);
       });
     });
+    // Names one typo away (LOT_SZE, INVALID_MESAGE): the same spellings with one letter dropped.
+    c.nameTypos = new Map();
+    c.longestName = 0;
+    Object.keys(index.names).forEach(function (name) {
+      c.longestName = Math.max(c.longestName, name.length);
+      if (name.length < c.tuning.typo_min_length) return;
+      deletions(name).forEach(function (variant) {
+        if (!c.nameTypos.has(variant)) c.nameTypos.set(variant, []);
+        c.nameTypos.get(variant).push(name);
+      });
+    });
     return c;
   }
 
@@ -363,6 +374,22 @@
     for (var i = 0; i < candidates.length; i++) {
       var key = candidates[i].toUpperCase();
       if (c.names.has(key) && kinds.indexOf(c.index.pages[c.names.get(key)].kind) >= 0) return c.names.get(key);
+    }
+    // Failing that, a name with an underscore one typo away (LOT_SZE), when only one name is.
+    for (var j = 0; j < candidates.length; j++) {
+      var word = candidates[j];
+      // a word longer than any name plus one letter is no name (a long paste joins to one huge "word")
+      if (word.indexOf("_") < 0 || word.length < c.tuning.typo_min_length || word.length > c.longestName + 1) continue;
+      var near = [];
+      deletions(word.toUpperCase()).forEach(function (variant) {
+        (c.nameTypos.get(variant) || []).forEach(function (name) {
+          if (near.indexOf(name) < 0) near.push(name);
+        });
+      });
+      if (near.length === 1) {
+        var page = c.names.get(near[0]);
+        if (kinds.indexOf(c.index.pages[page].kind) >= 0) return page;
+      }
     }
     return null;
   }
