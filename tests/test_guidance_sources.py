@@ -15,6 +15,7 @@ from conftest import ROOT, committed_inputs
 
 from scraper.catalog import guidance, upstream_docs
 from scraper.ingest import vendored
+from scraper.ingest.parse.blocks import slugify
 
 
 @pytest.fixture(scope="module")
@@ -71,14 +72,14 @@ def test_sections_follow_headings_not_code_comments(docs):
 )
 def test_links_use_the_anchor_github_gives_a_heading(title, anchor):
     # the third is the id upstream's own pages give that heading (tests/fixtures/html)
-    assert upstream_docs.github_anchor(title) == anchor
+    assert slugify(title) == anchor
 
 
 def test_pages_link_each_source(curated, built_site):
     key, entry = next((k, e) for k, e in curated["codes"].items() if e.get("sources"))
     page = (built_site / "codes" / key / "index.html").read_text(encoding="utf-8")
     for source in entry["sources"]:
-        assert f'{source["doc"]}#{upstream_docs.github_anchor(source["section"])}"' in page
+        assert f'{source["doc"]}#{slugify(source["section"])}"' in page
 
 
 def test_coverage_names_a_source_that_does_not_hold(tmp_path):

@@ -35,9 +35,7 @@ class Inputs:
     ccxt: enrich.CcxtTable  # data/ccxt-binance-exceptions.tsv
     wordings: dict | None  # data/past-wordings.json: what upstream ever said (None: current wordings only)
     changes: dict | None  # data/changes.json: the changelog (None: no history)
-    examples: dict[str, list[str]] = field(default_factory=dict)  # code -> the messages upstream's docs show for it
-    intro: upstream_docs.Intro | None = None  # what upstream's error page says before its first section
-    section_leads: dict[str, str] = field(default_factory=dict)  # section title -> its opening paragraph
+    docs: upstream_docs.PageFacts = field(default_factory=upstream_docs.PageFacts)  # example responses, intro, section leads
 
     @classmethod
     def load(cls, folder: Path, errors: Path | None = None, docs: dict[str, Path] | None = None) -> "Inputs":
@@ -51,9 +49,7 @@ class Inputs:
             ccxt=enrich.load_ccxt(folder / CCXT_FILE),
             wordings=_optional_json(folder / WORDINGS_FILE),
             changes=changes.load(folder / CHANGES_FILE),
-            examples=upstream_docs.error_examples(docs or {}),
-            intro=upstream_docs.intro(docs or {}, ERROR_PAGE_DOC),
-            section_leads=upstream_docs.section_leads(docs or {}, ERROR_PAGE_DOC),
+            docs=upstream_docs.page_facts(docs or {}, ERROR_PAGE_DOC),
         )
 
     @cached_property

@@ -9,10 +9,11 @@ on text that no longer says it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from scraper.catalog.model import ScrapeError
+from scraper.ingest.parse.blocks import slugify
 from scraper.ingest.parse.filter_prose import FENCE_RE, HEADING_RE
 
 # Markup that renders as nothing: a quote is compared as the reader sees the text.
@@ -41,18 +42,11 @@ def sections(doc: str, markdown: str) -> list[Section]:
     found, seen = [], {}
     for position, (start, level, title) in enumerate(headings):
         end = next((i for i, lvl, _ in headings[position + 1:] if lvl <= level), len(lines))
-        slug = github_anchor(title)
+        slug = slugify(title)  # GitHub and Docusaurus give headings the same ids (github-slugger)
         count = seen.get(slug, 0)
         seen[slug] = count + 1
         found.append(Section(doc, title, f"{slug}-{count}" if count else slug, "\n".join(lines[start + 1:end])))
     return found
-
-
-def github_anchor(title: str) -> str:
-    """The id GitHub gives a Markdown heading: lower case, punctuation dropped, spaces to hyphens."""
-    text = _LINK.sub(r"\1", title).lower()
-    text = re.sub(r"[^\w\- ]", "", text)
-    return text.replace(" ", "-")
 
 
 def plain(text: str) -> str:
@@ -163,3 +157,15 @@ def _opening(lines: list[str]) -> tuple[str, str | None]:
         else:
             paragraph.append(line.strip())
     return " ".join(paragraph), "\n".join(example) if example else None
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What upstream's docs add to the error page's own text, read once for every stage after it."""
+    examples: dict[str, list[str]] = field(default_factory=dict)  # code -> messages shown for it, best first
+    intro: Intro | None = None  # what the error page says before its first section
+    section_leads: dict[str, str] = field(default_factory=dict)  # section title -> its opening paragraph
+
+
+def page_facts(files: dict[str, Path], error_page: str) -> PageFacts:
+    return PageFacts(error_examples(files), intro(files, error_page), section_leads(files, error_page))

@@ -7,7 +7,7 @@ import json
 from markupsafe import Markup
 
 from scraper.catalog.model import DOCS_SOURCE_URL, UPSTREAM_SITE
-from scraper.catalog.upstream_docs import github_anchor
+from scraper.ingest.parse.blocks import slugify
 from scraper.site.markup import code_fence, md_inline, md_text, safe_url
 from scraper.site.model import Site
 from scraper.site.templating import labels, tags
@@ -52,7 +52,7 @@ def _source_view(source: dict) -> dict:
     return {
         "doc": source["doc"],
         "section": md_text(source["section"]),
-        "url": safe_url(f"{DOCS_SOURCE_URL}{source['doc']}#{github_anchor(source['section'])}"),
+        "url": safe_url(f"{DOCS_SOURCE_URL}{source['doc']}#{slugify(source['section'])}"),
     }
 
 

@@ -138,9 +138,7 @@ class Curated:
     filters: dict | None  # the upstream filters page (data/filters.json)
     definitions: dict[str, dict]
     reviewed: str = ""  # when the guidance was last checked against upstream's docs
-    examples: dict[str, list[str]] = field(default_factory=dict)  # code -> messages upstream's docs show for it
-    intro: "upstream_docs.Intro | None" = None  # what upstream's error page says before its first section
-    section_leads: dict[str, str] = field(default_factory=dict)  # section title -> its opening paragraph
+    docs: upstream_docs.PageFacts = field(default_factory=upstream_docs.PageFacts)  # what upstream's docs add
 
     @classmethod
     def of(cls, inputs: Inputs) -> "Curated":
@@ -155,8 +153,7 @@ class Curated:
         facts = enrich.enrich(inputs.errors, curated, inputs.filters, inputs.ccxt)
         return cls(
             facts=facts, filters=inputs.filters, definitions=filterdefs.by_name(inputs.filters),
-            reviewed=inputs.guidance["reviewed"], examples=inputs.examples, intro=inputs.intro,
-            section_leads=inputs.section_leads,
+            reviewed=inputs.guidance["reviewed"], docs=inputs.docs,
         )
 
 

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from scraper.catalog import store
+from scraper.catalog import store, upstream_docs
 from scraper.catalog.model import DOCS_SOURCE_URL, ISSUE_TRACKER_URL, carrier_codes
 from scraper.facts.enrich import FIX_CHANNEL
 from scraper.site import feed, paths
@@ -45,7 +45,7 @@ def _section_lead(site: Site, code: dict) -> Markup | None:
     """For a code upstream names only in a section's title, what that section opens with."""
     if code["origin"] != "section-title" or not site.curated:
         return None
-    lead = site.curated.section_leads.get(code["section"])
+    lead = site.curated.docs.section_leads.get(code["section"])
     return md_inline(lead) if lead else None
 
 
@@ -56,7 +56,7 @@ def _example_message(site: Site, code: dict, carried: list[dict]) -> str:
     summary line; of those, the one upstream's docs show in an example response comes
     first (the WebSocket API's error example is -2010 with "Account has insufficient balance …")."""
     candidates = [row["plain"] for row in carried] or [m["plain"] for m in code["messages"]]
-    shown = site.curated.examples.get(str(code["code"]), []) if site.curated else []
+    shown = site.curated.docs.examples.get(str(code["code"]), []) if site.curated else []
     return next((m for m in shown if m in candidates), candidates[0] if candidates else code["name"])
 
 
@@ -160,7 +160,7 @@ def row_page(site: Site, row: dict) -> dict:
     carriers = carrier_codes(row)
     key = f"filter:{row['filter']}" if is_filter else f"message:{row['text']}"
     # the code upstream's docs show this message with, if any: the WebSocket API's error example is -2010's
-    shown = [c for c in carriers if row["plain"] in (site.curated.examples.get(str(c), []) if site.curated else [])]
+    shown = [c for c in carriers if row["plain"] in (site.curated.docs.examples.get(str(c), []) if site.curated else [])]
     example_code = (shown or carriers or [None])[0]
     return {
         "src": src,
@@ -267,11 +267,11 @@ def home_page(site: Site) -> dict:
         "example_filter": _link(src, site.filter_src("LOT_SIZE"), "Filter failure: LOT_SIZE") if "LOT_SIZE" in site.filters else None,
         "primary_origin": md_text(primary["origin"]),
         "changes": md_href(src, src_of(paths.CHANGES_PAGE)),
-        "intro": _intro_view(site.curated.intro if site.curated else None),
+        "intro": _intro_view(site.curated.docs.intro if site.curated else None),
     }
 
 
-def _intro_view(intro) -> dict | None:
+def _intro_view(intro: upstream_docs.Intro | None) -> dict | None:
     """Upstream's own opening of the error page, quoted, with the file it comes from."""
     if intro is None:
         return None

@@ -1,6 +1,7 @@
 // The 404 page: a guess from the URL (/LOT_SIZE/, /codes/-2043/, /LOT_SZE/), focused so
-// Enter follows it; without one, the search box is focused (the theme opens it over the page).  The resolver answers as it does in the search box; a name one or two
-// letters off is matched by edit distance.  Text from the URL is only set as textContent.
+// Enter follows it; without one, the search box is focused (the theme opens it over the page).
+// The guess is the resolver's answer, as in the search box (names one typo away included).
+// Text from the URL is only set as textContent.
 (function () {
   "use strict";
 
@@ -15,31 +16,6 @@
     var below = path.indexOf(root.pathname) === 0 ? path.slice(root.pathname.length) : path;
     var parts = below.split("/").filter(function (part) { return part && part !== "index.html"; });
     return parts.length ? parts[parts.length - 1] : "";
-  }
-
-  function distance(a, b) {
-    var previous = [];
-    for (var j = 0; j <= b.length; j++) previous.push(j);
-    for (var i = 1; i <= a.length; i++) {
-      var current = [i];
-      for (var k = 1; k <= b.length; k++) {
-        current.push(Math.min(previous[k] + 1, current[k - 1] + 1, previous[k - 1] + (a[i - 1] === b[k - 1] ? 0 : 1)));
-      }
-      previous = current;
-    }
-    return previous[b.length];
-  }
-
-  // The nearest code or filter name, when it is close enough to be the one meant.
-  function nearestName(text) {
-    var wanted = text.toUpperCase().replace(/-/g, "_");
-    var best = null;
-    var names = window.ErrorResolver.names();
-    Object.keys(names).forEach(function (name) {
-      var d = distance(wanted, name);
-      if (d <= Math.max(1, Math.floor(name.length / 5)) && (!best || d < best.distance)) best = { name: name, path: names[name], distance: d };
-    });
-    return best;
   }
 
   function say(lead, href, label, after) {
@@ -67,8 +43,7 @@
       return null;
     }
     if (match) return say("Did you mean ", new URL(match.path, root).href, match.kind === "code" ? match.code + " " + match.name : match.name || match.message, "?");
-    var near = nearestName(text);
-    return near ? say("Did you mean ", new URL(near.path, root).href, near.name, "?") : null;
+    return null;
   }
 
   window.ErrorResolver.loadUrl(new URL("assets/search-index.json", root).href).then(function () {

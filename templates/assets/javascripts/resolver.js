@@ -480,17 +480,7 @@
     return compiled.index.as_of;
   }
 
-  // Every code and filter name, with its page's path: what a guessed URL is held against.
-  function names() {
-    if (compiled === null) throw new Error("ErrorResolver.load(index) first");
-    var found = {};
-    Object.keys(compiled.index.names).forEach(function (name) {
-      found[name] = compiled.index.pages[compiled.index.names[name]].path;
-    });
-    return found;
-  }
-
-  var api = { load: load, loadUrl: loadUrl, resolve: resolve, labels: labels, asOf: asOf, names: names, internals: internals };
+  var api = { load: load, loadUrl: loadUrl, resolve: resolve, labels: labels, asOf: asOf, internals: internals };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   if (root) root.ErrorResolver = api;
 })(typeof window !== "undefined" ? window : null);
