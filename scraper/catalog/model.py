@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 LOCALES = ("en", "zh-CN")
+# What upstream names codes and filters with, and so what one can type as a URL or a search: LOT_SIZE
+NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 UPSTREAM_SITE = "https://developers.binance.com"
 DEFAULT_PAGE_URLS = {
     "en": f"{UPSTREAM_SITE}/docs/binance-spot-api-docs/testnet/errors",

@@ -15,7 +15,7 @@ from typing import Iterable
 
 from scraper.catalog import store
 from scraper.catalog.inputs import Inputs
-from scraper.catalog.model import PLACEHOLDER_RE, CodeEntry, ParsedCopy, SourceInfo, TableRow, carrier_codes, plain_text
+from scraper.catalog.model import NAME_RE, PLACEHOLDER_RE, CodeEntry, ParsedCopy, SourceInfo, TableRow, carrier_codes, plain_text
 from scraper.ingest.parse import read_source
 from scraper.search import evidence, resolve
 from scraper.search import words as search_words
@@ -116,10 +116,6 @@ def message_key(plain: str) -> str:
     return _TRAILING_PUNCT_RE.sub("", normalize(plain))
 
 
-def _is_identifier(name: str) -> bool:
-    return re.fullmatch(r"[A-Z][A-Z0-9_]*", name) is not None
-
-
 def _pages(data: dict) -> list[dict]:
     pages: list[dict] = []
     for code in data["codes"]:
@@ -148,7 +144,7 @@ def current_texts(data: dict, pages: list[dict]) -> list[tuple[int, str]]:
         for message in code["messages"]:
             if message["plain"] != code["name"]:  # -2010 NEW_ORDER_REJECTED repeats its name as its message
                 texts.append((page, message["plain"]))
-        if not _is_identifier(code["name"]):
+        if not NAME_RE.match(code["name"]):
             # -2021 "Order cancel-replace partially failed": this heading is what the API sends
             texts.append((page, code["name"]))
     return texts
@@ -230,7 +226,7 @@ def build_index(data: dict, history: Iterable[ParsedCopy] | None = None) -> dict
         entries.append([page, text, items])
     names: dict[str, int] = {}
     for i, page in enumerate(pages):
-        if page["kind"] in ("code", "filter") and _is_identifier(page["name"]):
+        if page["kind"] in ("code", "filter") and NAME_RE.match(page["name"]):
             names.setdefault(page["name"], i)
     filter_pages = {page["name"]: i for i, page in enumerate(pages) if page["kind"] == "filter"}
     for old_name, new_name in renamed.items():

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from markupsafe import escape
 
+from scraper.catalog.model import NAME_RE
 from scraper.site import paths
 from scraper.site.markup import md_text, safe_url
 from scraper.site.model import Site
@@ -13,8 +12,7 @@ from scraper.site.paths import src_of
 from scraper.site.templating import labels, tags
 from scraper.site.views import data_date
 
-GENERATED_CONFIG = ".generated.yml"
-NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")  # a name one can type as a URL: INVALID_MESSAGE  # MkDocs skips dot files: never published
+GENERATED_CONFIG = ".generated.yml"  # MkDocs skips dot files: never published
 
 
 def generated_config(site: Site) -> dict:

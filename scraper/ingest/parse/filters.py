@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from scraper.catalog.model import UPSTREAM_SITE, ScrapeError, SourceInfo
+from scraper.catalog.model import NAME_RE, UPSTREAM_SITE, ScrapeError, SourceInfo
 from scraper.ingest.parse import decode_page
 
 from .blocks import normalize_inline, slugify
@@ -52,7 +52,6 @@ DOCTOC_CREDIT = "generated with [DocToc]"
 
 TOC_START, TOC_END = "<!-- START doctoc", "<!-- END doctoc"
 TOC_ENTRY_RE = re.compile(r"^(\s*)[-*]\s+\[([^\]]+)\]\(#([^)]+)\)\s*$")
-FILTER_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
 @dataclass
@@ -116,7 +115,7 @@ def toc_entries(text: str) -> list[tuple[int, str, str]]:
 
 
 def toc_filter_names(text: str) -> list[str]:
-    return [title for _, title, _ in toc_entries(text) if FILTER_NAME_RE.match(title)]
+    return [title for _, title, _ in toc_entries(text) if NAME_RE.match(title)]
 
 
 def _strip_toc(lines: list[str]) -> list[str]:
@@ -205,7 +204,7 @@ def read_filters(text: str, source: SourceInfo, page_url: str | None = None) -> 
         elif level == 3:
             if kind is None:
                 raise ScrapeError(f"{source.origin}: filter heading {text_!r} outside a filters section")
-            if not FILTER_NAME_RE.match(text_):
+            if not NAME_RE.match(text_):
                 raise ScrapeError(f"{source.origin}: filter heading {text_!r} is not a filter name")
             current = (text_, kind)
     close()
