@@ -22,7 +22,7 @@ help:
 	@echo "              (UPSTREAM_EN=URL UPSTREAM_ZH=URL, REBUILD_FLAGS=--allow-removal / --allow-english-only)"
 	@echo "make coverage guidance still missing for codes, filters or messages"
 	@echo "make eval     top-1 accuracy on pasted errors: command line and the site's search box"
-	@echo "make check    longer checks: 3000 fuzzed inputs, the 100x synthetic site"
+	@echo "make check    longer checks: 3000 fuzzed inputs, the 100x synthetic site, every kill checkpoint, every page on a phone"
 	@echo "make bench    benchmarks (medians, not tests)"
 	@echo "make install  create .venv with pinned dependencies"
 
@@ -82,7 +82,8 @@ eval: $(STAMP)
 
 # Longer than `make test`: thousands of fuzzed inputs, and the 10x and 100x synthetic pages built.
 check: $(STAMP)
-	FUZZ_EXAMPLES=3000 SCALE_LARGE=1 $(PY) -m pytest -s tests/test_fuzz.py tests/test_scale.py
+	FUZZ_EXAMPLES=3000 EXHAUSTIVE=1 $(PY) -m pytest -s tests/test_fuzz.py tests/test_scale.py
+	EXHAUSTIVE=1 $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal tests/test_transaction.py tests/test_site_browser.py
 
 bench: $(STAMP)
 	PYTHONPATH=tests $(PY) -m support.bench

@@ -4,6 +4,7 @@ import copy
 import csv
 import fcntl
 import functools
+import os
 import shutil
 from pathlib import Path
 
@@ -43,6 +44,10 @@ def seed_catalog(seed_copies):
 
 
 DATA = ROOT / "data" / "errors.json"
+
+# `make test` runs a representative part of the longest matrices; `make check` (EXHAUSTIVE=1) runs all of them.
+EXHAUSTIVE = bool(os.environ.get("EXHAUSTIVE"))
+exhaustive_only = pytest.mark.skipif(not EXHAUSTIVE, reason="`make check` runs the whole matrix")
 
 
 @functools.cache

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from conftest import HTML
+from conftest import HTML, exhaustive_only
 from sitebuild import build_site
 from support.synthetic import scaled_page
 
@@ -17,7 +15,7 @@ REAL = (HTML / "testnet-errors.d6ab31a.en.html").read_text(encoding="utf-8")
 
 
 # The largest pages take minutes: `make check` runs them, `make test` the 10x scrape.
-LARGE = pytest.mark.skipif(not os.environ.get("SCALE_LARGE"), reason="minutes long: `make check` runs it")
+LARGE = exhaustive_only
 
 
 @pytest.mark.parametrize("factor", [10, pytest.param(100, marks=LARGE)])

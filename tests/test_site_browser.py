@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, DATA, HOSTILE
+from conftest import ARTIFACTS, DATA, EXHAUSTIVE, HOSTILE
+from lxml import html as lxml_html
 from sitebuild import build_site, serve
 
 from scraper.catalog.model import Message
@@ -186,10 +188,29 @@ def _live_pages(kind: str) -> list[str]:
     return [paths.filter_path(r["filter"]) for r in data["filter_failures"]] + [paths.message_path(slugs[r["text"]]) for r in data["engine_messages"]]
 
 
+def _text_before_the_steps(site: Path, url: str) -> int:
+    """How many characters of the article come before its "What to do" heading (all of it when there is none)."""
+    article = lxml_html.fromstring((site / url / "index.html").read_bytes()).find(".//article")
+    seen = 0
+    for element in article.iter():
+        if element.tag == "h2" and (element.text_content() or "").startswith("What to do"):
+            return seen
+        seen += len(element.text or "") + len(element.tail or "")
+    return seen
+
+
+PHONE_SAMPLE = 12  # per half, in `make test`: the pages with the most text above their steps
+
+
 @pytest.mark.parametrize("kind", ["codes", "rows"])  # two halves, for two test workers
-def test_what_to_do_starts_on_a_phones_first_screen_on_every_page(browser, base_url, kind):
-    """Every live code, filter and message page at 390x844: the steps' heading starts on the first screen."""
+def test_what_to_do_starts_on_a_phones_first_screen_on_every_page(browser, built_site, base_url, kind):
+    """Live code, filter and message pages at 390x844: the steps' heading starts on the first screen.
+
+    `make check` loads every page; `make test` the ones with the most text above the steps,
+    which are the first a longer summary or a taller header pushes off the screen."""
     urls = _live_pages(kind)
+    if not EXHAUSTIVE:
+        urls = sorted(urls, key=lambda url: -_text_before_the_steps(built_site, url))[:PHONE_SAMPLE]
     # the content's layout is the stylesheets' alone: without scripts each page loads in a fraction of the time
     context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     phone = context.new_page()
@@ -203,7 +224,7 @@ def test_what_to_do_starts_on_a_phones_first_screen_on_every_page(browser, base_
         if top is None or top >= 844:
             late[url] = top
     context.close()
-    assert len(urls) > 50 and late == {}
+    assert len(urls) >= (50 if EXHAUSTIVE else PHONE_SAMPLE) and late == {}
 
 
 def test_home_quotes_upstream_and_long_lines_wrap_clear_of_the_copy_button(browser, base_url):

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, exhaustive_only
 from support.small_upstream import KEPT_CODES, cut_error_page, cut_filters_page, write_small_data
 from test_rebuild import EN_PATH, FAST, FILTERS_MD, FILTERS_PATH, MARKDOWN, ZH_PATH, fixture, make_workspace
 from upstream_server import Route, UpstreamServer
@@ -131,6 +131,14 @@ PUBLISHED = [
 # Every checkpoint of an uninterrupted run, in order.  Each kill test names one, so the
 # matrix spreads over the test workers.
 CHECKPOINTS = ["clean scratch", "commit", *(f"publish {target}" for target in PUBLISHED), "journal done"]
+# `make test` kills at one checkpoint of each kind: before the commit, at it, at the first and a middle
+# published file, at each published folder, after them.  `make check` kills at every one.
+REPRESENTATIVE = {"clean scratch", "commit", "publish upstream/testnet-errors.en.html", "publish data/errors.json",
+                  "publish docs", "publish site", "journal done"}
+
+
+def _checkpoint_param(number: int, label: str):
+    return pytest.param(number, id=f"{number}-{label}", marks=() if label in REPRESENTATIVE else exhaustive_only)
 
 
 def test_checkpoints_cover_every_publishing_step(reference):
@@ -164,14 +172,14 @@ def _kill_and_recover(reference, upstream, base: Path, kill: dict[str, str] | fl
     return f"{returncode}"
 
 
-@pytest.mark.parametrize("point", range(1, len(CHECKPOINTS) + 1), ids=[f"{n}-{label}" for n, label in enumerate(CHECKPOINTS, 1)])
+@pytest.mark.parametrize("point", [_checkpoint_param(n, label) for n, label in enumerate(CHECKPOINTS, 1)])
 def test_kill_at_every_checkpoint_then_rebuild_converges(reference, upstream, tmp_path, point):
     """SIGKILL at each checkpoint of an uninterrupted run: before the commit, at it, at every publish, after them."""
     code = _kill_and_recover(reference, upstream, tmp_path, {transaction.KILL_AT_ENV: str(point)})
     assert code == str(-signal.SIGKILL)  # the run really died at its checkpoint
 
 
-@pytest.mark.parametrize("instant", [0.1, "building", "publishing", 0.8])
+@pytest.mark.parametrize("instant", [0.1, "building", "publishing", pytest.param(0.8, marks=exhaustive_only)])
 def test_kill_at_instants_then_rebuild_converges(reference, upstream, tmp_path, instant):
     """Outside kills while fetching, parsing, building and publishing (a number: that share of
     an uninterrupted run's time); MkDocs, the killed run's child, must not write on into the
