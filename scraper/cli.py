@@ -130,8 +130,8 @@ def cmd_lookup(args: argparse.Namespace) -> int:
         inputs = replace(inputs, wordings=None)
     index = search_index.index_for(inputs)
     match = resolve.resolve(index, args.text)
-    if match is None or match.kind == "not-found":
-        print(search_index.not_found_line(match, args.text, index["as_of"]))
+    if match is None or match.kind in ("not-found", "other-product"):
+        print(search_index.not_found_line(match, args.text, index["as_of"], index))
         return 1
     print(json.dumps(match.to_dict(), ensure_ascii=False))
     return 0

@@ -96,11 +96,51 @@ MOST_SPECIFIC = [
 ]
 
 NOT_FOUND = [
-    ("APIError(code=-4164): Order's notional must be no smaller than 5.0 (unless you choose reduce only)", -4164),
     ('ExchangeError: binance {"code":-1018,"msg":"A parameter caused overflow."}', -1018),
     # an unknown code beats a message the reference has: never a guess
-    ("code: -2019, msg: 'Account has insufficient balance for requested action.'", -2019),
-    ("code=-4164", -4164),
+    ("code: -1019, msg: 'Account has insufficient balance for requested action.'", -1019),
+    ("code=-9999", -9999),
+]
+
+# Codes of other Binance APIs (data/other-products.json): named as such, never a Spot page.
+OTHER_PRODUCTS = [
+    ("APIError(code=-4164): Order's notional must be no smaller than 5.0 (unless you choose reduce only)", -4164, ("usdm-futures", "portfolio-margin")),
+    ("code=-4164", -4164, ("usdm-futures", "portfolio-margin")),
+    # a futures code beats a Spot message around it, as any unknown code does
+    ("code: -2019, msg: 'Account has insufficient balance for requested action.'", -2019, ("usdm-futures", "coinm-futures", "portfolio-margin")),
+    ("binance {\"code\":-3045,\"msg\":\"The system doesn't have enough asset now.\"}", -3045, ("margin", "sapi")),
+    # a Spot number with a message only futures sends under it
+    ('{"code":-2021,"msg":"Order would immediately trigger."}', -2021, ("usdm-futures", "coinm-futures", "portfolio-margin")),
+    ("APIError(code=-2022): ReduceOnly Order is rejected.", -2022, ("usdm-futures", "coinm-futures", "portfolio-margin")),
+]
+
+# The same Spot numbers with Spot's own wordings stay on Spot pages.
+SPOT_WORDINGS_OF_REUSED_NUMBERS = [
+    ("APIError(code=-2021): Order cancel-replace partially failed.", "codes/-2021/"),
+    ("-2022 Order cancel-replace failed.", "codes/-2022/"),
+    ("-2021", "codes/-2021/"),
+]
+
+# Wordings seen in the wild (data/wild-wordings.json): whole and ending a phrase they land; run on
+# into a longer message (another product's) they do not.
+WILD = [
+    ("ccxt.base.errors.InvalidOrder: binance Invalid quantity.", "code", -1013, "codes/-1013/"),
+    ('{"code":-1003,"msg":"Too many requests; current limit is 1200 requests per minute. Please use the websocket for live updates to avoid polling the API."}', "code", -1003, "codes/-1003/"),
+    ("binance System abnormality", "code", -1000, "codes/-1000/"),
+    ("Invalid price match", None, None, None),  # a futures message that starts with "Invalid price"
+    ("Invalid self trade prevention mode", None, None, None),
+]
+
+# Upstream's Chinese names, messages and descriptions (upstream/docs/errors_CN.md), alone or in a log line.
+CHINESE = [
+    ("消息无效", "code", -1013, "codes/-1013/"),
+    ("未知错误", "code", -1000, "codes/-1000/"),
+    ("账户金额不足", "message", None, "messages/account-has-insufficient-balance-for-requested-action/"),
+    ("下单失败：账户金额不足。", "message", None, "messages/account-has-insufficient-balance-for-requested-action/"),
+    ("2024-05-01 12:00:01 [ERROR] 币安返回 -1021 时间同步问题", "code", -1021, "codes/-1021/"),
+    ("检查订单中数量的上限、下线、步进间隔", "filter", -1013, "filters/lot-size/"),
+    ("签名不正确", "code", -1022, "codes/-1022/"),
+    ("你好世界", None, None, None),  # Chinese, but none of upstream's
 ]
 
 # Where a number is a code, and where it is part of something else.
@@ -155,6 +195,7 @@ UNIT_INPUTS = (
     + CODE_CONTEXTS
     + NOT_CODES
     + [row[0] for row in WRAPPERS + MOST_SPECIFIC + NOT_FOUND + MESSAGES + HISTORY + HISTORY_AND_NEAR + NAME_TYPOS]
+    + [row[0] for row in OTHER_PRODUCTS + SPOT_WORDINGS_OF_REUSED_NUMBERS + WILD + CHINESE]
     + NOTHING
     + ["Unknown order sent.", "This action disabled is on this account.", "constructor", "__proto__", "toString valueOf",
        "\uff21\uff30\uff29\uff25\uff52\uff52\uff4f\uff52\uff08\uff43\uff4f\uff44\uff45\uff1d\uff0d\uff11\uff10\uff11\uff13\uff09",
@@ -193,6 +234,36 @@ def test_the_most_specific_page_wins(data, index, text, kind, code, target):
 def test_a_code_not_in_the_reference_is_reported_not_guessed(index, text, code):
     match = resolve.resolve(index, text)
     assert match == resolve.Match(code=code, name=None, kind="not-found", message=None, path=None, codes=())
+
+
+@pytest.mark.parametrize("text, code, products", OTHER_PRODUCTS, ids=[row[0][:40] for row in OTHER_PRODUCTS])
+def test_another_products_code_is_named_never_a_spot_page(index, text, code, products):
+    match = resolve.resolve(index, text)
+    assert match == resolve.Match(code=code, name=None, kind="other-product", message=None, path=None, codes=(), products=products)
+
+
+@pytest.mark.parametrize("text, kind, code, path", WILD + CHINESE, ids=[row[0][:40] for row in WILD + CHINESE])
+def test_wordings_of_the_wild_and_upstreams_chinese(index, text, kind, code, path):
+    expected = None if kind is None else (kind, code, path)
+    assert answer(index, text) == expected
+
+
+@pytest.mark.parametrize("text, path", SPOT_WORDINGS_OF_REUSED_NUMBERS)
+def test_spot_wordings_of_a_number_other_products_reuse_stay_on_spot_pages(index, text, path):
+    assert resolve.resolve(index, text).path == path
+
+
+def test_cli_lookup_names_the_other_product_in_one_line():
+    result = run_lookup("APIError(code=-4164): Order's notional must be no smaller than 5.0")
+    assert result.returncode == 1
+    assert result.stdout == (
+        "-4164 is a USDⓈ-M Futures or Portfolio Margin error, not a Spot API one: "
+        "https://developers.binance.com/docs/derivatives/usds-margined-futures/error-code · "
+        "https://developers.binance.com/docs/derivatives/portfolio-margin/error-code\n"
+    )
+    reused = run_lookup('{"code":-2022,"msg":"ReduceOnly Order is rejected."}')
+    assert reused.returncode == 1
+    assert reused.stdout.startswith("-2022 with this message is a USDⓈ-M Futures, COIN-M Futures or Portfolio Margin error, not a Spot API one")
 
 
 @pytest.mark.parametrize("text", NOTHING)
@@ -235,7 +306,10 @@ def test_history_aliases_keep_current_names_and_lead_to_current_pages(data, inde
     assert len(texts) == len({(entry[0], search_index.message_key(entry[1])) for entry in index["entries"]})
     old = [text for text in texts if search_index.message_key(text) not in current]
     assert "Precision is over the maximum defined for this asset." in old
-    assert not any(re.search("[\u4e00-\u9fff]", text) for text in old)
+    # Chinese texts come from upstream's translation alone, never from the Chinese copies in the history
+    chinese = {text for text in old if re.search("[\u4e00-\u9fff]", text)}
+    translation = committed_inputs().translation
+    assert chinese == {text for _, text in search_index.translated_texts(data, index["pages"], translation)}
 
 
 def test_a_long_paste_is_read_in_linear_time(index):
@@ -319,17 +393,18 @@ def test_cli_lookup_prints_the_match_as_json():
     result = run_lookup("APIError(code=-1013): Filter failure: LOT_SIZE")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
-        "code": -1013, "name": "LOT_SIZE", "kind": "filter", "message": "Filter failure: LOT_SIZE", "path": "filters/lot-size/", "codes": [-1013]
+        "code": -1013, "name": "LOT_SIZE", "kind": "filter", "message": "Filter failure: LOT_SIZE", "path": "filters/lot-size/", "codes": [-1013],
+        "products": [],
     }
     assert json.loads(run_lookup("-1013", "--data", str(DATA)).stdout)["path"] == "codes/-1013/"
 
 
 def test_cli_lookup_says_when_a_code_is_not_in_this_reference():
-    result = run_lookup("APIError(code=-4164): Order's notional must be no smaller than 5.0")
+    result = run_lookup("APIError(code=-1019): A parameter caused overflow.")
     assert result.returncode == 1
     # not "not a Spot API code": upstream may have added it after the data was read
     as_of = json.loads(DATA.read_text(encoding="utf-8"))["source"]["en"]["retrieved_at"][:10]
-    assert result.stdout.strip() == f"not found: code -4164 is not in this reference (upstream's error page as of {as_of})"
+    assert result.stdout.strip() == f"not found: code -1019 is not in this reference (upstream's error page as of {as_of})"
     nothing = run_lookup("hello world")
     assert nothing.returncode == 1 and nothing.stdout.startswith("not found: no code, name or message") and len(nothing.stdout.splitlines()) == 1
 

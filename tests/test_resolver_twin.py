@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-from conftest import FIXTURES, ROOT, inputs_with
+from conftest import FIXTURES, ROOT, committed_inputs, inputs_with
 from support.evaluate import browser_answers, harness, load_cases, open_harness, python_answers, report
 from test_resolve import EVAL_CORRECT, UNIT_INPUTS
 
@@ -34,7 +34,21 @@ def corpus(data: dict) -> list[str]:
     table = [line for line in lines if not line.startswith("#")]
     for row in csv.DictReader(table, delimiter="\t", quoting=csv.QUOTE_NONE):
         texts += [row["key"], row["comment"], f"{row['exception_class']}: {row['comment']}"]
-    return list(dict.fromkeys(texts + variants(data)))
+    return list(dict.fromkeys(texts + variants(data) + wild_and_foreign()))
+
+
+def wild_and_foreign() -> list[str]:
+    """Wordings seen in the wild, whole, run on and with their code; other products' messages with their codes."""
+    inputs = committed_inputs()
+    wild, others = inputs.wild["wordings"], inputs.others
+    out = []
+    for wording in wild:
+        text = wording["text"]
+        out += [text, text.rstrip(".") + " match", f'{{"code":{wording["code"] or -1013},"msg":"{text}"}}', f"Error: {text} (at line 3)"]
+    for entry in others["codes"] + others["reused_spot_numbers"]:
+        for message in entry["messages"]:
+            out += [message, f'{{"code":{entry["code"]},"msg":"{message}"}}', f"APIError(code={entry['code']}): {entry.get('name', '')}"]
+    return out
 
 
 def variants(data: dict) -> list[str]:
@@ -61,6 +75,7 @@ def python_steps(index: dict, text: str) -> dict:
         "keywords": search_words.keywords(found),
         "code": [code.value, code.known] if code else None,  # not `end`: Python counts code points, JS UTF-16 units
         "segments": resolve.segments(normalized, code),
+        "phrase": search_words.phrase_words(normalized),
     }
 
 
@@ -70,7 +85,8 @@ BROWSER_STEPS = """inputs => inputs.map(text => {
     const found = I.words(normalized);
     const code = I.findCode(normalized);
     return {normalized, words: found, keywords: I.keywords(found),
-            code: code ? [code.value, code.known] : null, segments: I.segments(normalized, code)};
+            code: code ? [code.value, code.known] : null, segments: I.segments(normalized, code),
+            phrase: I.phraseWords(normalized)};
 })"""
 
 

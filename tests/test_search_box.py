@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DATA
+from conftest import DATA, ROOT
 from sitebuild import serve
 from support import evaluate
 
@@ -43,6 +43,8 @@ def test_eval_accuracy_in_the_search_box(search):
         ("Invalid symbol", "codes/-1121/"),
         ("binance.exceptions.BinanceAPIException: APIError(code=-1013): Filter failure: LOT_SIZE", "filters/lot-size/"),
         ('{"code":-2010,"msg":"Account has insufficient balance for requested action."}', "messages/account-has-insufficient-balance-for-requested-action/"),
+        ("消息无效", "codes/-1013/"),  # upstream's Chinese name, typed through an input method
+        ("下单失败：账户金额不足", "messages/account-has-insufficient-balance-for-requested-action/"),
     ],
 )
 def test_first_result_and_enter(search, typed, path):
@@ -61,13 +63,28 @@ def test_code_not_in_the_reference_says_so(search):
     search.goto(search.base_url)
     search.wait_for_selector("html[data-errref-ready]", state="attached")
     search.locator(".md-search__input").click()
-    search.keyboard.type("binance {\"code\":-4164,\"msg\":\"Order's notional must be no smaller than 5.0\"}")
+    search.keyboard.type("binance {\"code\":-1018,\"msg\":\"Unknown error\"}")
     box = search.locator("[data-errref-best]")
     assert box.get_attribute("data-kind") == "not-found"
-    assert "Code -4164 is not in this reference" in box.inner_text()
+    assert "Code -1018 is not in this reference" in box.inner_text()
     as_of = json.loads(DATA.read_text(encoding="utf-8"))["source"]["en"]["retrieved_at"][:10]
     assert f"Upstream's error page as of {as_of} does not list it" in box.inner_text()
     assert box.locator("a").get_attribute("href") == search.base_url
+
+
+def test_code_of_another_binance_product_names_it(search):
+    """-4164 is a futures code: the answer names the product and links its error page, never a Spot page."""
+    others = json.loads((ROOT / "data" / "other-products.json").read_text(encoding="utf-8"))
+    search.goto(search.base_url)
+    search.wait_for_selector("html[data-errref-ready]", state="attached")
+    search.locator(".md-search__input").click()
+    search.keyboard.type("binance {\"code\":-4164,\"msg\":\"Order's notional must be no smaller than 5.0\"}")
+    box = search.locator("[data-errref-best]")
+    assert box.get_attribute("data-kind") == "other-product"
+    assert box.get_attribute("data-products").split(",")[0] == "usdm-futures"
+    assert "-4164 is a USDⓈ-M Futures" in box.inner_text()
+    assert "not a Spot API one" in box.inner_text()
+    assert box.locator("a").get_attribute("href") == others["products"]["usdm-futures"]["errors_url"]
 
 
 def test_enter_without_a_best_match_opens_nothing(search):

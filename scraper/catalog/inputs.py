@@ -7,24 +7,30 @@ pages *and* a search index of that same data.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 from scraper.catalog import changes, filterdefs, guidance, store, upstream_docs
-from scraper.catalog.model import ScrapeError
+from scraper.catalog.model import ParsedCopy, ScrapeError
 from scraper.facts import enrich
+from scraper.ingest.parse import read_source
 
 ERRORS_FILE = "errors.json"
 ERROR_PAGE_DOC = "testnet/errors.md"  # the error page's Markdown among upstream's docs
+TRANSLATION_DOC = "errors_CN.md"  # upstream's own Chinese translation of the (production) error page
 FILTERS_FILE = "filters.json"
 GUIDANCE_FILE = "guidance.yaml"
 CCXT_FILE = "ccxt-binance-exceptions.tsv"
 WORDINGS_FILE = "past-wordings.json"
+WILD_FILE = "wild-wordings.json"
+OTHERS_FILE = "other-products.json"
 CHANGES_FILE = "changes.json"
 # Everything a build reads from the folder besides what a rebuild writes anew.
-CURATED_FILES = (GUIDANCE_FILE, "guidance.schema.json", CCXT_FILE, WORDINGS_FILE)
+CURATED_FILES = (
+    GUIDANCE_FILE, "guidance.schema.json", CCXT_FILE, WORDINGS_FILE,
+    WILD_FILE, "wild-wordings.schema.json", OTHERS_FILE, "other-products.schema.json",
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,10 @@ class Inputs:
     ccxt: enrich.CcxtTable  # data/ccxt-binance-exceptions.tsv
     wordings: dict | None  # data/past-wordings.json: what upstream ever said (None: current wordings only)
     changes: dict | None  # data/changes.json: the changelog (None: no history)
+    wild: dict | None = None  # data/wild-wordings.json: wordings clients and old APIs print (None: none)
+    others: dict | None = None  # data/other-products.json: other Binance APIs' codes (None: none)
     docs: upstream_docs.PageFacts = field(default_factory=upstream_docs.PageFacts)  # example responses, intro, section leads
+    translation: ParsedCopy | None = None  # upstream's errors_CN.md: Chinese names and descriptions (None: none)
 
     @classmethod
     def load(cls, folder: Path, errors: Path | None = None, docs: dict[str, Path] | None = None) -> "Inputs":
@@ -49,7 +58,10 @@ class Inputs:
             ccxt=enrich.load_ccxt(folder / CCXT_FILE),
             wordings=_optional_json(folder / WORDINGS_FILE),
             changes=changes.load(folder / CHANGES_FILE),
+            wild=_optional_json(folder / WILD_FILE, folder / "wild-wordings.schema.json"),
+            others=_optional_json(folder / OTHERS_FILE, folder / "other-products.schema.json"),
             docs=upstream_docs.page_facts(docs or {}, ERROR_PAGE_DOC),
+            translation=_translation((docs or {}).get(TRANSLATION_DOC)),
         )
 
     @cached_property
@@ -63,10 +75,20 @@ class Inputs:
         return replace(self, errors=errors, changes=changes)
 
 
-def _optional_json(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+def _translation(path: Path | None) -> ParsedCopy | None:
+    """Upstream's Chinese copy of the error page, read by the scraper's own Markdown reader."""
+    if path is None:
         return None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ScrapeError(f"{path}: not valid JSON ({error})") from None
+    copies = read_source(str(path), path.read_bytes())
+    chinese = [copy for copy in copies if copy.locale == "zh-CN"]
+    if len(chinese) != 1 or not chinese[0].codes:
+        raise ScrapeError(f"{path}: expected upstream's Chinese error page, found {len(chinese)} Chinese copies")
+    return chinese[0]
+
+
+def _optional_json(path: Path, schema: Path | None = None) -> dict | None:
+    """The file's JSON, checked against ``schema`` when given; None when the folder has no such file."""
+    if not path.exists():
+        return None
+    any_object = {"type": "object"}
+    return store.load(path, store.load(schema, any_object) if schema else any_object)

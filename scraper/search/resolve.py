@@ -2,7 +2,7 @@
 
 ``scraper.search.search_index`` builds a small JSON-serialisable index from the
 inputs; :func:`resolve` reads a pasted text against it, with the words of
-``scraper.search.words``.  ``templates/assets/javascripts/resolver.js`` is the
+``scraper.search.words`` and the scores of ``scraper.search.scoring``.  ``templates/assets/javascripts/resolver.js`` is the
 browser twin: the same algorithm over the same index, function for function
 under the same names.  Change both or neither; ``tests/test_resolver_twin.py``
 compares their answers.
@@ -27,7 +27,14 @@ How a text is read, most specific evidence first:
    the text is a long unbroken run of one message (a log that cut it short).
    With a code, a rejection or filter row beats the code page unless the code's
    own message fits at least as well.
+   Upstream's Chinese names and descriptions (errors_CN.md) count as messages,
+   Chinese read as overlapping character pairs.  Wordings seen in the wild
+   (clients, old APIs) count only when whole and ending a phrase.
 4. **Names.**  ``INVALID_MESSAGE``, ``LOT_SIZE``: that code or filter page.
+5. **Other products.**  A code the Spot API does not use but another Binance API
+   documents (``-4164``: USDⓈ-M Futures) is "other-product", never a Spot page;
+   so is a Spot number sent with a message none of its Spot wordings has but
+   another product's has (futures' ``-2021 Order would immediately trigger.``).
 
 Scores are reproducible across Python and JavaScript: word weights are integers
 fixed at build time, so every score is the same IEEE quotient in both.
@@ -39,25 +46,9 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-INDEX_FORMAT = 3  # 2: the regular expressions travel in the index; 3: so do the labels
-
-# The tuning travels inside the index, so the twin cannot drift from it.  Chosen on
-# tests/fixtures/eval/pasted-errors-dev.tsv (all 135 right) and checked against ccxt's
-# messages of other Binance APIs (tests/test_resolve.py: few may land here).
-TUNING = {
-    "recall": 0.7,  # share of a message's word weight the text must contain
-    "share": 0.6,  # share of its words (unweighted): one rare word is not a message
-    "near_words": 4,  # a message not found whole needs this many of its words ("Product does not exist" is no order)
-    "typo_min_length": 5,  # shorter words are never compared with typo tolerance
-    "partial_words": 4,  # a cut-short message must run this many words
-    "partial_coverage": 0.8,  # and make up this share of the pasted text
-    # A placeholder stands for at most this many words: a symbol, "1 MINUTE", a short list.  Unbounded,
-    # a long paste holding a message's words out of order costs seconds of regex backtracking.
-    "placeholder_words": 12,
-}
-
 from scraper.search.evidence import CodeEvidence, find_code, segments
-from scraper.search.words import WORD_RE, deletions, items_pattern, keywords, normalize, typo_eligible, words
+from scraper.search.scoring import Compiled, best, best_partial, compiled, score_entries
+from scraper.search.words import WORD_RE, deletions, normalize, words
 
 # --- resolving ------------------------------------------------------------------
 
@@ -66,205 +57,20 @@ from scraper.search.words import WORD_RE, deletions, items_pattern, keywords, no
 class Match:
     code: int | None  # the code the text pins down; None when the page's message comes with several codes
     name: str | None  # the code's name, or the filter's
-    kind: str  # code | filter | message | not-found
+    kind: str  # code | filter | message | not-found | other-product
     message: str | None  # the upstream message text that matched (an old wording if that is what matched)
-    path: str | None  # the site page, spelled by scraper.paths; None when not found
+    path: str | None  # the site page, spelled by scraper.paths; None when not found or another product's
     codes: tuple[int, ...] = ()  # the codes the page is about (the candidates when ``code`` is None)
+    products: tuple[str, ...] = ()  # other-product: the Binance products whose errors the code is
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["codes"] = list(self.codes)
+        data["products"] = list(self.products)
         return data
 
 
 FILTER_FAILURE_RE = re.compile(r"filter failure ?[:\-]? ?'?([a-z][a-z0-9_]*)")
-
-
-class Compiled:
-    """What resolving derives from an index once: patterns, keyword postings, the typo table."""
-    def __init__(self, index: dict):
-        if index.get("format") != INDEX_FORMAT:
-            raise ValueError(f"search index format {index.get('format')!r}, expected {INDEX_FORMAT}")
-        self.index = index
-        self.tuning: dict = index["tuning"]
-        self.weights: dict[str, int] = index["weights"]
-        self.entries: list[list] = index["entries"]
-        slot_words = self.tuning["placeholder_words"]
-        self.patterns = [re.compile(items_pattern(entry[2], slot_words)) for entry in self.entries]
-        self.keywords = [keywords(entry[2]) for entry in self.entries]
-        self.sizes = [len(found) for found in self.keywords]
-        self.totals = [sum(self.weights[word] for word in found) for found in self.keywords]
-        self.postings: dict[str, list[int]] = {}
-        for i, found in enumerate(self.keywords):
-            for word in found:
-                self.postings.setdefault(word, []).append(i)
-        self.typos: dict[str, list[str]] = {}
-        for word in self.weights:
-            if typo_eligible(word, self.tuning["typo_min_length"]):
-                for variant in deletions(word):
-                    self.typos.setdefault(variant, []).append(word)
-        # Names one typo away (LOT_SZE, INVALID_MESAGE): the same spellings with one letter dropped.
-        self.name_typos: dict[str, list[str]] = {}
-        self.longest_name = max(map(len, index["names"]), default=0)
-        for name in index["names"]:
-            if len(name) >= self.tuning["typo_min_length"]:
-                for variant in deletions(name):
-                    self.name_typos.setdefault(variant, []).append(name)
-
-    def vocabulary_of(self, word: str) -> list[str]:
-        """The index words a pasted word stands for: itself, or those one typo away."""
-        if word in self.weights:
-            return [word]
-        if not typo_eligible(word, self.tuning["typo_min_length"]):
-            return []
-        found: dict[str, None] = {}
-        for variant in deletions(word):
-            for known in self.typos.get(variant, ()):
-                found.setdefault(known, None)
-        return list(found)
-
-
-_COMPILED: list[Compiled] = []
-
-
-def compiled(index: dict) -> Compiled:
-    """The compiled form of an index, kept for the last few index objects seen."""
-    for item in _COMPILED:
-        if item.index is index:
-            return item
-    item = Compiled(index)
-    _COMPILED[:] = [item] + _COMPILED[:3]
-    return item
-
-
-@dataclass(frozen=True)
-class Scored:
-    entry: int
-    recall: float  # share of the message's word weight found in the text
-    share: float  # share of its words found, unweighted
-    matched: int  # the word weight found
-    count: int  # the words found
-    exact: bool  # all its words, in order
-    found: bool  # exact, or near enough: the message is in the text
-
-    def strength(self) -> tuple[bool, float, float]:
-        # Exact first; then the most explained weight: "Quote order qty market orders are not supported"
-        # holds "Market orders are not supported" whole, and the longer message is the answer.
-        return (self.exact, self.recall * self.matched, self.recall)
-
-    def key(self) -> tuple[bool, float, float, int]:
-        return self.strength() + (-self.entry,)  # equal strength: the earlier entry
-
-
-@dataclass(frozen=True)
-class Scores:
-    accepted: list[Scored]  # the messages found (all scored ones if asked for), in entry order
-    touched: list[int]  # entries sharing enough words to be the start of a cut-short text
-
-
-def score_entries(c: Compiled, text: str, everything: bool = False) -> Scores:
-    """Score every message sharing a word with the text; keep those found, and the partial candidates."""
-    sequence = words(text)
-    present: dict[str, None] = {}
-    for word in keywords(sequence):
-        for known in c.vocabulary_of(word):
-            present.setdefault(known, None)
-    # Lists indexed by entry, not dicts: this loop is most of a lookup's time.
-    weight = [0] * len(c.entries)
-    count = [0] * len(c.entries)
-    for word in present:
-        w = c.weights[word]
-        for i in c.postings[word]:
-            weight[i] += w
-            count[i] += 1
-    spaced = " " + " ".join(sequence) + " "
-    recall_min, share_min, near_words = c.tuning["recall"], c.tuning["share"], c.tuning["near_words"]
-    partial_words = c.tuning["partial_words"]
-    accepted: list[Scored] = []
-    touched: list[int] = []
-    for i, n in enumerate(count):
-        if not n:
-            continue
-        if n * 2 >= partial_words:
-            touched.append(i)
-        size = c.sizes[i]
-        if n < near_words and n != size and not everything:
-            continue  # neither exact nor near: skip the arithmetic
-        recall = weight[i] / c.totals[i]
-        share = n / size
-        exact = n == size and c.patterns[i].search(spaced) is not None
-        found = exact or (recall >= recall_min and share >= share_min and n >= near_words)
-        if found or everything:
-            accepted.append(Scored(i, recall, share, weight[i], n, exact, found))
-    return Scores(accepted, touched)
-
-
-def best(
-    c: Compiled, scored: list[Scored], pages: set[int] | None = None, kinds: tuple[str, ...] = ()
-) -> Scored | None:
-    """The best of the messages found, optionally only those on some pages or kinds of page."""
-    found = None
-    for s in scored:
-        page = c.entries[s.entry][0]
-        if not s.found or (pages is not None and page not in pages):
-            continue
-        if kinds and c.index["pages"][page]["kind"] not in kinds:
-            continue
-        if found is None or s.key() > found.key():
-            found = s
-    return found
-
-
-def longest_run(sequence: list[str], items: list[str | None]) -> tuple[int, int]:
-    """(words, length) of the longest stretch where the text follows the message; a placeholder takes one word."""
-    best_run = (0, 0)
-    previous = [(0, 0)] * (len(items) + 1)
-    for word in sequence:
-        current = [(0, 0)] * (len(items) + 1)
-        for j, item in enumerate(items):
-            before = previous[j]
-            if item is None:
-                run = (before[0], before[1] + 1)
-            elif item == word:
-                run = (before[0] + 1, before[1] + 1)
-            else:
-                continue
-            current[j + 1] = run
-            if run > best_run:
-                best_run = run
-        previous = current
-    return best_run
-
-
-def best_partial(
-    c: Compiled, parts: list[str], touched: list[int], pages: set[int] | None = None, kinds: tuple[str, ...] = ()
-) -> int | None:
-    """The message a cut-short text is the start (or a long stretch) of; if given, only on ``pages`` or of ``kinds``."""
-    found: tuple[int, float, int] | None = None
-    for part in parts:
-        sequence = words(part)
-        if not sequence:
-            continue
-        present = set(sequence)
-        for i in touched:
-            page = c.entries[i][0]
-            wanted = (pages is not None and page in pages) or c.index["pages"][page]["kind"] in kinds
-            if (pages is not None or kinds) and not wanted:
-                continue
-            items = c.entries[i][2]
-            # Bounds before the quadratic run: a run is no longer than the message, and matches only its words present.
-            if len(items) / len(sequence) < c.tuning["partial_coverage"]:
-                continue
-            if sum(1 for item in items if item in present) < c.tuning["partial_words"]:
-                continue
-            matched_words, length = longest_run(sequence, items)
-            coverage = length / len(sequence)
-            if matched_words < c.tuning["partial_words"] or coverage < c.tuning["partial_coverage"]:
-                continue
-            candidate = (matched_words, coverage, -i)
-            if found is None or candidate > found:
-                found = candidate
-    return -found[2] if found else None
 
 
 def _match(index: dict, page_number: int, code: int | None, message: str | None) -> Match:
@@ -321,6 +127,26 @@ def name_page(index: dict, text: str, kinds: tuple[str, ...]) -> int | None:
     return None
 
 
+def _other_product(index: dict, code: int, products: list[int]) -> Match:
+    names = tuple(index["others"]["products"][p][0] for p in products)
+    return Match(code=code, name=None, kind="other-product", message=None, path=None, codes=(), products=names)
+
+
+def other_product(index: dict, code: int) -> Match | None:
+    """A code this reference lacks that another Binance product documents (-4164: USDⓈ-M Futures)."""
+    products = index["others"]["codes"].get(str(code))
+    return _other_product(index, code, products) if products else None
+
+
+def reused_product(c: Compiled, text: str, code: int) -> Match | None:
+    """A Spot number sent with a message no Spot wording of it has, but another product's has."""
+    spaced = " " + " ".join(words(text)) + " "
+    for products, pattern in c.reused.get(str(code), ()):
+        if pattern.search(spaced):
+            return _other_product(c.index, code, products)
+    return None
+
+
 ROWS = ("message", "filter")
 
 
@@ -332,6 +158,12 @@ def _resolve_with_code(c: Compiled, text: str, code: CodeEvidence) -> Match:
     row = best(c, scores.accepted, kinds=ROWS)
     if row is not None and own is not None and row.strength() <= own.strength():
         row = None  # the code's own message fits as well: its page
+    if own is None or not own.exact:
+        # no Spot wording of this code is in the text whole, and a row only nearly or under other codes
+        row_fits = row is not None and row.exact and code.value in index["pages"][c.entries[row.entry][0]]["codes"]
+        other = None if row_fits else reused_product(c, text, code.value)
+        if other is not None:
+            return other
     strongest = row or own
     if strongest is None or not strongest.exact:
         # a long unbroken run of one message is better evidence than most of its words somewhere
@@ -370,6 +202,9 @@ def resolve(index: dict, text: str) -> Match | None:
         return None
     code = find_code(index, text)
     if code is not None and not code.known:
+        other = other_product(index, code.value)
+        if other is not None:
+            return other
         return Match(code=code.value, name=None, kind="not-found", message=None, path=None, codes=())
     page = filter_page(index, text)
     if page is not None:

@@ -19,8 +19,8 @@ from scraper.catalog.model import NAME_RE, PLACEHOLDER_RE, CodeEntry, ParsedCopy
 from scraper.ingest.parse import read_source
 from scraper.search import evidence, resolve
 from scraper.search import words as search_words
-from scraper.search.resolve import INDEX_FORMAT, TUNING
-from scraper.search.words import CJK_RE, keywords, normalize, words
+from scraper.search.scoring import INDEX_FORMAT, TUNING
+from scraper.search.words import CJK_RE, IDEOGRAPH_RE, keywords, normalize, words
 from scraper.site import paths
 from scraper.site.templating import labels
 
@@ -74,8 +74,10 @@ def wordings_as_copy(wordings: dict) -> ParsedCopy:
 
 def index_for(inputs: Inputs) -> dict:
     """The site's index: the error data, plus the past wordings (old messages, renamed
-    filters) and the filters only the filters page defines, all from the same inputs."""
-    return build_index(inputs.shown, [wordings_as_copy(inputs.wordings)] if inputs.wordings else None)
+    filters), the filters only the filters page defines, upstream's Chinese translation, the
+    wordings seen in the wild and the other Binance products' codes, all from the same inputs."""
+    history = [wordings_as_copy(inputs.wordings)] if inputs.wordings else None
+    return build_index(inputs.shown, history, wild=inputs.wild, others=inputs.others, translation=inputs.translation)
 
 
 # The regular expressions resolver.js compiles from the index instead of spelling them again:
@@ -85,6 +87,8 @@ SHARED_PATTERNS = {
     "json_escape": search_words.JSON_ESCAPE_RE,
     "quotes": search_words.QUOTES_RE,
     "word": search_words.WORD_RE,
+    "token": search_words.TOKEN_RE,
+    "phrase_token": search_words.PHRASE_TOKEN_RE,
     "digits": search_words.DIGITS_RE,
     "code_context": evidence.CODE_CONTEXT_RE,
     "signed": evidence.SIGNED_RE,
@@ -114,6 +118,9 @@ def message_items(plain: str) -> list[str | None]:
 def message_key(plain: str) -> str:
     """Two texts with one key are one message: they differ only in case, quotes or the final dot."""
     return _TRAILING_PUNCT_RE.sub("", normalize(plain))
+
+
+ROW_KINDS = ("message", "filter")
 
 
 def _pages(data: dict) -> list[dict]:
@@ -197,6 +204,76 @@ def history_texts(
     return sorted(texts), dict(sorted(renamed.items()))
 
 
+def translated_texts(data: dict, pages: list[dict], translation: ParsedCopy | None) -> list[tuple[int, str]]:
+    """Upstream's Chinese names, messages and descriptions (errors_CN.md), each led to the page of
+    what it translates: a code's to its code, a table row's to the row with the same English text."""
+    if translation is None:
+        return []
+    code_pages = _code_pages(pages)
+    row_pages = {message_key(page["text"]): i for i, page in enumerate(pages) if page["kind"] in ROW_KINDS}
+    found: list[tuple[int, str]] = []
+    for entry in translation.codes:
+        page = code_pages.get(entry.code)
+        if page is None:
+            continue  # a code the testnet page lacks: no page here to lead to
+        found += [(page, plain_text(text)) for text in [entry.name, *entry.messages] if IDEOGRAPH_RE.search(text)]
+    for row in translation.engine_messages + translation.filter_failures:
+        page = row_pages.get(message_key(plain_text(row.text)))
+        if page is not None and IDEOGRAPH_RE.search(row.description):
+            found.append((page, plain_text(" ".join(row.description.split("\n")))))
+    return found
+
+
+def wild_texts(pages: list[dict], names: dict[str, int], wild: dict | None) -> list[tuple[int, str]]:
+    """Wordings clients and earlier APIs print (data/wild-wordings.json), each led to the page of
+    the message it stands for today (a rejection or filter row), else its filter's, else its code's;
+    a wording whose message, filter and code this reference lacks has no page here."""
+    code_pages = _code_pages(pages)
+    row_pages = {message_key(page["text"]): i for i, page in enumerate(pages) if page["kind"] in ROW_KINDS}
+    found: list[tuple[int, str]] = []
+    for wording in (wild or {}).get("wordings", []):
+        text = wording["text"]
+        if NAME_RE.match(text):
+            continue  # a bare name (LOT_SIZE): the names already lead there
+        page = row_pages.get(message_key(wording["today"])) if wording.get("today") else None
+        if page is None and wording["filter"]:
+            page = names.get(wording["filter"])
+            page = page if page is not None and pages[page]["kind"] == "filter" else None
+        if page is None:
+            page = code_pages.get(wording["code"])
+        if page is not None:
+            found.append((page, text))
+    return found
+
+
+def others_index(others: dict | None, spot_codes: set[int]) -> dict:
+    """Other Binance products' codes (data/other-products.json), as the resolvers read them: the
+    products in their order, each code's products, and the messages another product sends under a Spot number."""
+    if not others:
+        return {"products": [], "codes": {}, "reused": {}}
+    order = others["product_order"]
+    products = [[key, others["products"][key]["name"], others["products"][key]["errors_url"]] for key in order]
+    codes: dict[str, list[int]] = {}
+    for entry in others["codes"]:
+        if entry["code"] in spot_codes:
+            continue  # a Spot number: only its messages (reused_spot_numbers) may say another product
+        known = codes.setdefault(str(entry["code"]), [])
+        known.extend(order.index(p) for p in entry["products"] if order.index(p) not in known)
+        known.sort()
+    reused: dict[str, list] = {}
+    for entry in others["reused_spot_numbers"]:
+        for message in entry["messages"]:
+            items = message_items(message)
+            variants = reused.setdefault(str(entry["code"]), [])
+            same = next((v for v in variants if v[1] == items), None)
+            if same is None:
+                variants.append([[order.index(entry["product"])], items])
+            elif order.index(entry["product"]) not in same[0]:
+                same[0].append(order.index(entry["product"]))
+                same[0].sort()
+    return {"products": products, "codes": dict(sorted(codes.items())), "reused": dict(sorted(reused.items()))}
+
+
 def _weights(entry_keywords: list[list[str]]) -> dict[str, int]:
     """Rarer words weigh more (inverse document frequency), as integers: sums are exact in both languages."""
     frequency: dict[str, int] = {}
@@ -207,23 +284,22 @@ def _weights(entry_keywords: list[list[str]]) -> dict[str, int]:
     return {word: round(100 * math.log(1 + count / n)) for word, n in sorted(frequency.items())}
 
 
-def build_index(data: dict, history: Iterable[ParsedCopy] | None = None) -> dict:
+def build_index(
+    data: dict,
+    history: Iterable[ParsedCopy] | None = None,
+    wild: dict | None = None,
+    others: dict | None = None,
+    translation: ParsedCopy | None = None,
+) -> dict:
     """The lookup index of one ``errors.json``: exactly what ``resolve`` and ``resolver.js`` read.
 
     ``history``: parsed old copies of the upstream page (see ``scraper.search_index.read_history``);
-    without it, old wordings and renamed filters are not recognised.
+    without it, old wordings and renamed filters are not recognised.  ``wild``: wordings seen
+    in the wild; ``others``: other Binance products' codes (see :func:`others_index`);
+    ``translation``: upstream's Chinese copy, whose names and descriptions lead to the pages they translate.
     """
     pages = _pages(data)
     old_texts, renamed = history_texts(data, pages, history) if history is not None else ([], {})
-    entries: list[list] = []
-    seen: set[tuple[int, str]] = set()
-    for page, text in current_texts(data, pages) + old_texts:
-        items = message_items(text)
-        key = (page, message_key(text))
-        if key in seen or not keywords(items):
-            continue
-        seen.add(key)
-        entries.append([page, text, items])
     names: dict[str, int] = {}
     for i, page in enumerate(pages):
         if page["kind"] in ("code", "filter") and NAME_RE.match(page["name"]):
@@ -231,6 +307,22 @@ def build_index(data: dict, history: Iterable[ParsedCopy] | None = None) -> dict
     filter_pages = {page["name"]: i for i, page in enumerate(pages) if page["kind"] == "filter"}
     for old_name, new_name in renamed.items():
         names.setdefault(old_name, filter_pages[new_name])
+    texts = current_texts(data, pages) + old_texts + translated_texts(data, pages, translation)
+    said = {message_key(text) for _, text in texts}
+    # a wording upstream says now or said once already leads where upstream puts it
+    wild_from = len(texts)
+    texts += [(page, text) for page, text in wild_texts(pages, names, wild) if message_key(text) not in said]
+    entries: list[list] = []
+    seen: set[tuple[int, str]] = set()
+    for n, (page, text) in enumerate(texts):
+        if n == wild_from:
+            wild_from = len(entries)
+        items = message_items(text)
+        key = (page, message_key(text))
+        if key in seen or not keywords(items):
+            continue
+        seen.add(key)
+        entries.append([page, text, items])
     return {
         "format": INDEX_FORMAT,
         "tuning": dict(TUNING),
@@ -238,10 +330,12 @@ def build_index(data: dict, history: Iterable[ParsedCopy] | None = None) -> dict
         "codes": {str(code): i for code, i in _code_pages(pages).items()},
         "names": names,
         "entries": entries,
+        "whole_only_from": min(wild_from, len(entries)),  # entries from here on (the wild wordings) count only when whole
         "weights": _weights([keywords(entry[2]) for entry in entries]),
         "patterns": {name: pattern.pattern for name, pattern in SHARED_PATTERNS.items()},
         "labels": {"kinds": labels().kinds},
         "as_of": store.retrieved_on(data),
+        "others": others_index(others, {code["code"] for code in data["codes"]}),
     }
 
 
@@ -260,9 +354,28 @@ def write_index(inputs: Inputs, path: Path) -> int:
     return len(text.encode("utf-8"))
 
 
-def not_found_line(match: resolve.Match | None, text: str, as_of: str | None) -> str:
+def _either(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def other_product_line(index: dict, match: resolve.Match) -> str:
+    """-4164 is a USDⓈ-M Futures error, not a Spot API one, and where that product's error page is."""
+    products = {key: (name, url) for key, name, url in index["others"]["products"]}
+    names = [products[key][0] for key in match.products]
+    pages = " · ".join(products[key][1] for key in match.products)
+    article = "an" if names[0][0] in "AEIO" else "a"  # "a USDⓈ-M", "an Options"
+    spot_page = index["codes"].get(str(match.code))
+    if spot_page is None:
+        return f"{match.code} is {article} {_either(names)} error, not a Spot API one: {pages}"
+    spot_name = index["pages"][spot_page]["name"]
+    return f"{match.code} with this message is {article} {_either(names)} error, not a Spot API one (the Spot API's {match.code} is {spot_name}): {pages}"
+
+
+def not_found_line(match: resolve.Match | None, text: str, as_of: str | None, index: dict | None = None) -> str:
     """The one line ``lookup`` prints when there is no page.  A code upstream added after the
     data was read is not in the reference, yet is a Spot API code: the date says which is known."""
+    if match is not None and match.kind == "other-product" and index is not None:
+        return other_product_line(index, match)
     if match is not None and match.kind == "not-found":
         return f"not found: code {match.code} is not in this reference (upstream's error page as of {as_of or labels().unknown_date})"
     shown = " ".join(text.split())

@@ -14,6 +14,15 @@ WHITESPACE_RE = re.compile("[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200b\u2028\u2
 JSON_ESCAPE_RE = re.compile(r"\\u([0-9a-fA-F]{4})")
 QUOTES_RE = re.compile("[\"`\u00b4\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033]")
 WORD_RE = re.compile(r"[a-z0-9_]+")
+# Chinese has no spaces: a run of ideographs is read as its overlapping character pairs
+# ("消息无效" is 消息 息无 无效), so upstream's Chinese names and descriptions match inside a log line.
+IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+TOKEN_RE = re.compile(f"[a-z0-9_]+|[{IDEOGRAPHS}]+")
+IDEOGRAPH_RE = re.compile(f"[{IDEOGRAPHS}]")
+# A word, or a mark that ends a phrase: what a client prints after a message ("Invalid price." or
+# "…price'}") tells a whole message from the start of a longer one ("Invalid price match").
+PHRASE_TOKEN_RE = re.compile(f"[a-z0-9_]+|[{IDEOGRAPHS}]+|[.,;:!?)\\]}}'|\u3001\u3002]")
+PHRASE_BREAK = "|"
 DIGITS_RE = re.compile(r"^[0-9]+$")
 CJK_RE = re.compile("[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
@@ -40,13 +49,32 @@ def stem(word: str) -> str:
     return word
 
 
+def _word_tokens(raw: str) -> list[str]:
+    if raw[0] > "z":  # ideographs
+        return [raw] if len(raw) == 1 else [raw[i : i + 2] for i in range(len(raw) - 1)]
+    word = raw.strip("_")
+    if not word:
+        return []
+    return [word if "_" in word else stem(word)]
+
+
 def words(normalized: str) -> list[str]:
     """The text as a word sequence; identifiers (lot_size) stay whole and unstemmed."""
-    result = []
-    for raw in WORD_RE.findall(normalized):
-        word = raw.strip("_")
-        if word:
-            result.append(word if "_" in word else stem(word))
+    result: list[str] = []
+    for raw in TOKEN_RE.findall(normalized):
+        result.extend(_word_tokens(raw))
+    return result
+
+
+def phrase_words(normalized: str) -> list[str]:
+    """The word sequence of ``words``, with one ``|`` wherever punctuation ends a phrase."""
+    result: list[str] = []
+    for raw in PHRASE_TOKEN_RE.findall(normalized):
+        if not TOKEN_RE.match(raw):
+            if result and result[-1] != PHRASE_BREAK:
+                result.append(PHRASE_BREAK)
+            continue
+        result.extend(_word_tokens(raw))
     return result
 
 
@@ -76,3 +104,12 @@ def items_pattern(items: list[str | None], placeholder_words: int) -> str:
     """
     slot = f"(?: [^ ]+){{0,{placeholder_words}}}?"
     return "".join(" " + item if item else slot for item in items) + "(?= )"
+
+
+def whole_phrase_pattern(items: list[str | None], placeholder_words: int) -> str:
+    """A message's pattern in ``phrase_words``: its own punctuation may come between its words,
+    and its end is the end of a phrase.  Searched in ``" " + " ".join(phrase_words) + " "``."""
+    slot = f"(?: [^ ]+){{0,{placeholder_words}}}?"
+    gap = r"(?: \|)*"
+    parts = [" " + item if item else slot for item in items]
+    return gap.join(parts) + r"(?= \| | $)"

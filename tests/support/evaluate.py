@@ -69,8 +69,8 @@ def judge(data: dict, case: Case, answer: dict | None) -> bool:
     """Right page?  A text the reference lacks must not land anywhere; one it has must land on its code's page,
     or on a row page that code (or, when the text names no code, any of the row's codes) carries; and an
     expected message must be on that page: a code page listing it, or the message's own row page."""
-    if case.expected_code is None:
-        return answer is None or answer["kind"] == "not-found"
+    if case.expected_code is None:  # another product's code, named as such, is no Spot page either
+        return answer is None or answer["kind"] in ("not-found", "other-product")
     if answer is None or answer["kind"] == "not-found":
         return False
     code_ok = answer["code"] == case.expected_code or (answer["code"] is None and case.expected_code in answer["codes"])

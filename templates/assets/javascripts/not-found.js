@@ -42,6 +42,10 @@
       say("Code " + match.code + " is not in this reference: upstream's error page as of " + asOf + " does not list it. ", null, "", "It may be newer than that, or an error of another Binance API.");
       return null;
     }
+    if (match && match.kind === "other-product") {
+      var product = window.ErrorResolver.product(match.products[0]);
+      return say("Code " + match.code + " is not a Spot API code: it is documented on ", product.url, product.name + "'s error code page", ".");
+    }
     if (match) return say("Did you mean ", new URL(match.path, root).href, match.kind === "code" ? match.code + " " + match.name : match.name || match.message, "?");
     return null;
   }

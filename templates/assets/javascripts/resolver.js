@@ -13,14 +13,14 @@
 (function (root) {
   "use strict";
 
-  var INDEX_FORMAT = 3;
+  var INDEX_FORMAT = 4;
 
   // --- words -------------------------------------------------------------------
 
   // Explicit classes, as in Python: \s, \d and \w differ between the two languages.
   // The regular expressions come in the index (index.patterns, written by
   // scraper/search/search_index.py from the Python ones): one spelling for both twins.
-  var WHITESPACE_RE, JSON_ESCAPE_RE, QUOTES_RE, WORD_RE, DIGITS_RE;
+  var WHITESPACE_RE, JSON_ESCAPE_RE, QUOTES_RE, WORD_RE, TOKEN_RE, PHRASE_TOKEN_RE, DIGITS_RE;
   var CODE_CONTEXT_RE, SIGNED_RE, ONLY_NUMBER_RE, FILTER_FAILURE_RE, MESSAGE_FIELD_RE, FIELD_END_RE, LEADING_NOISE_RE;
 
   // Flags are the only part that is JavaScript's: "g" where every match is wanted.
@@ -29,6 +29,8 @@
     JSON_ESCAPE_RE = new RegExp(p.json_escape, "g");
     QUOTES_RE = new RegExp(p.quotes, "g");
     WORD_RE = new RegExp(p.word, "g");
+    TOKEN_RE = new RegExp(p.token, "g");
+    PHRASE_TOKEN_RE = new RegExp(p.phrase_token, "g");
     DIGITS_RE = new RegExp(p.digits);
     CODE_CONTEXT_RE = new RegExp(p.code_context, "g");
     SIGNED_RE = new RegExp(p.signed, "g");
@@ -62,12 +64,34 @@
     return word.replace(/^_+|_+$/g, "");
   }
 
+  // Python's _word_tokens: a run of ideographs as its overlapping pairs, a word stemmed.
+  function pushWordTokens(result, raw) {
+    if (raw[0] > "z") {
+      if (raw.length === 1) result.push(raw);
+      for (var j = 0; j + 1 < raw.length; j++) result.push(raw.slice(j, j + 2));
+      return;
+    }
+    var word = stripUnderscores(raw);
+    if (word) result.push(word.indexOf("_") >= 0 ? word : stem(word));
+  }
+
   function words(normalized) {
     var result = [];
-    var raw = normalized.match(WORD_RE) || [];
+    var raw = normalized.match(TOKEN_RE) || [];
+    for (var i = 0; i < raw.length; i++) pushWordTokens(result, raw[i]);
+    return result;
+  }
+
+  // words(), with one "|" wherever punctuation ends a phrase.
+  function phraseWords(normalized) {
+    var result = [];
+    var raw = normalized.match(PHRASE_TOKEN_RE) || [];
     for (var i = 0; i < raw.length; i++) {
-      var word = stripUnderscores(raw[i]);
-      if (word) result.push(word.indexOf("_") >= 0 ? word : stem(word));
+      if (raw[i].search(TOKEN_RE) !== 0) {
+        if (result.length && result[result.length - 1] !== "|") result.push("|");
+        continue;
+      }
+      pushWordTokens(result, raw[i]);
     }
     return result;
   }
@@ -100,6 +124,12 @@
     var source = "";
     for (var i = 0; i < items.length; i++) source += items[i] ? " " + items[i] : slot;
     return source + "(?= )";
+  }
+
+  function wholePhrasePattern(items, placeholderWords) {
+    var slot = "(?: [^ ]+){0," + placeholderWords + "}?";
+    var parts = items.map(function (item) { return item ? " " + item : slot; });
+    return parts.join("(?: \\|)*") + "(?= \\| | $)";
   }
 
   // --- code evidence ---------------------------------------------------------------
@@ -167,6 +197,8 @@
       codes: toMap(index.codes),
       names: toMap(index.names),
       entries: index.entries,
+      wholeOnlyFrom: index.whole_only_from,
+      wholePatterns: [],
       patterns: [],
       keywords: [],
       sizes: [],
@@ -176,6 +208,7 @@
     };
     c.entries.forEach(function (entry, i) {
       c.patterns.push(new RegExp(itemsPattern(entry[2], c.tuning.placeholder_words)));
+      c.wholePatterns.push(i >= c.wholeOnlyFrom ? new RegExp(wholePhrasePattern(entry[2], c.tuning.placeholder_words)) : null);
       var found = keywords(entry[2]);
       c.keywords.push(found);
       c.sizes.push(found.length);
@@ -205,6 +238,14 @@
         c.nameTypos.get(variant).push(name);
       });
     });
+    // Messages other products send under a Spot number (futures' -2021 "Order would immediately trigger.").
+    c.reused = new Map();
+    Object.keys(index.others.reused).forEach(function (code) {
+      c.reused.set(code, index.others.reused[code].map(function (variant) {
+        return [variant[0], new RegExp(itemsPattern(variant[1], c.tuning.placeholder_words))];
+      }));
+    });
+    c.otherCodes = toMap(index.others.codes);
     return c;
   }
 
@@ -265,16 +306,22 @@
     var spaced = " " + sequence.join(" ") + " ";
     var tuning = c.tuning;
     var accepted = [], touched = [];
+    var phrased = null;
     Array.from(weight.keys()).sort(function (a, b) { return a - b; }).forEach(function (i) {
       var size = c.sizes[i], n = count.get(i);
+      var wholeOnly = i >= c.wholeOnlyFrom;
       var recall = weight.get(i) / c.totals[i];
       var share = n / size;
       var exact = n === size && c.patterns[i].test(spaced);
-      var found = exact || (recall >= tuning.recall && share >= tuning.share && n >= tuning.near_words);
+      if (exact && wholeOnly) {
+        if (phrased === null) phrased = " " + phraseWords(text).join(" ") + " ";
+        exact = c.wholePatterns[i].test(phrased);
+      }
+      var found = exact || (recall >= tuning.recall && share >= tuning.share && n >= tuning.near_words && !wholeOnly);
       if (found || everything) {
         accepted.push({ entry: i, recall: recall, share: share, matched: weight.get(i), count: n, exact: exact, found: found });
       }
-      if (n * 2 >= tuning.partial_words) touched.push(i);
+      if (n * 2 >= tuning.partial_words && !wholeOnly) touched.push(i);
     });
     return { accepted: accepted, touched: touched };
   }
@@ -356,7 +403,26 @@
       name = codePage !== null ? c.index.pages[codePage].name : null;
       message = page.text;
     }
-    return { code: code, name: name, kind: page.kind, message: message, path: page.path, codes: codes };
+    return { code: code, name: name, kind: page.kind, message: message, path: page.path, codes: codes, products: [] };
+  }
+
+  function otherProductMatch(c, code, products) {
+    var names = products.map(function (p) { return c.index.others.products[p][0]; });
+    return { code: code, name: null, kind: "other-product", message: null, path: null, codes: [], products: names };
+  }
+
+  function otherProduct(c, code) {
+    var products = c.otherCodes.get(String(code));
+    return products && products.length ? otherProductMatch(c, code, products) : null;
+  }
+
+  function reusedProduct(c, text, code) {
+    var spaced = " " + words(text).join(" ") + " ";
+    var variants = c.reused.get(String(code)) || [];
+    for (var i = 0; i < variants.length; i++) {
+      if (variants[i][1].test(spaced)) return otherProductMatch(c, code, variants[i][0]);
+    }
+    return null;
   }
 
   function filterPage(c, text) {
@@ -402,6 +468,12 @@
     var own = best(c, scores.accepted, [ownPage], null);
     var row = best(c, scores.accepted, null, ROWS);
     if (row !== null && own !== null && compareStrength(row, own) <= 0) row = null; // the code's own message fits as well
+    if (own === null || !own.exact) {
+      // no Spot wording of this code is in the text whole, and a row only nearly or under other codes
+      var rowFits = row !== null && row.exact && c.index.pages[c.entries[row.entry][0]].codes.indexOf(code.value) >= 0;
+      var other = rowFits ? null : reusedProduct(c, text, code.value);
+      if (other !== null) return other;
+    }
     var strongest = row || own;
     if (strongest === null || !strongest.exact) {
       var entry = bestPartial(c, segments(text, code), scores.touched, [ownPage], ROWS);
@@ -436,7 +508,9 @@
     if (!text) return null;
     var code = findCode(c, text);
     if (code !== null && !code.known) {
-      return { code: code.value, name: null, kind: "not-found", message: null, path: null, codes: [] };
+      var other = otherProduct(c, code.value);
+      if (other !== null) return other;
+      return { code: code.value, name: null, kind: "not-found", message: null, path: null, codes: [], products: [] };
     }
     var page = filterPage(c, text);
     if (page !== null) return match(c, page, code ? code.value : null, null);
@@ -465,6 +539,7 @@
   var internals = {
     normalize: normalize,
     words: words,
+    phraseWords: phraseWords,
     keywords: keywords,
     findCode: function (text) { return findCode(compiled, text); },
     segments: segments,
@@ -474,13 +549,19 @@
     if (compiled === null) throw new Error("ErrorResolver.load(index) first");
     return compiled.index.labels;
   }
+  // Another product's name and error page, by the key a match's products carry.
+  function product(key) {
+    if (compiled === null) throw new Error("ErrorResolver.load(index) first");
+    var found = compiled.index.others.products.filter(function (p) { return p[0] === key; })[0];
+    return found ? { key: found[0], name: found[1], url: found[2] } : null;
+  }
   // The day upstream's error page was read (YYYY-MM-DD), or null: a code newer than that is not in the index.
   function asOf() {
     if (compiled === null) throw new Error("ErrorResolver.load(index) first");
     return compiled.index.as_of;
   }
 
-  var api = { load: load, loadUrl: loadUrl, resolve: resolve, labels: labels, asOf: asOf, internals: internals };
+  var api = { load: load, loadUrl: loadUrl, resolve: resolve, labels: labels, asOf: asOf, product: product, internals: internals };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   if (root) root.ErrorResolver = api;
 })(typeof window !== "undefined" ? window : null);

@@ -71,7 +71,7 @@
     if (!element) return;
     var match = ready && text.trim() ? window.ErrorResolver.resolve(text) : null;
     element.textContent = "";
-    ["data-path", "data-kind", "data-code", "data-codes", "data-message"].forEach(function (name) {
+    ["data-path", "data-kind", "data-code", "data-codes", "data-message", "data-products"].forEach(function (name) {
       element.removeAttribute(name);
     });
     if (!match) {
@@ -90,6 +90,22 @@
           "Code " + match.code + " is not in this reference",
           "Upstream's error page as of " + (window.ErrorResolver.asOf() || "an unrecorded date") + " does not list it. Browse all codes →",
           "Not found"
+        )
+      );
+      return;
+    }
+    if (match.kind === "other-product") {
+      // Not a Spot page at all: say whose error it is, and link that product's own error page.
+      var products = match.products.map(window.ErrorResolver.product);
+      var names = products.map(function (p) { return p.name; });
+      var either = names.length === 1 ? names[0] : names.slice(0, -1).join(", ") + " or " + names[names.length - 1];
+      element.setAttribute("data-products", match.products.join(","));
+      element.appendChild(
+        link(
+          products[0].url,
+          match.code + " is " + (/^[AEIO]/.test(either) ? "an " : "a ") + either + " error, not a Spot API one",
+          "Its meaning is on " + products[0].name + "'s error code page →",
+          kindLabel("other-product")
         )
       );
       return;
