@@ -76,7 +76,8 @@ rebuild: $(STAMP)
 coverage: $(STAMP)
 	$(PY) -m scraper coverage
 
-# Top-1 accuracy on the pasted-errors eval set: command line, and the site's search box in Chromium.
+# Top-1 accuracy on the pasted-errors eval sets (dev, and the held-out half apart), per class:
+# command line, and the site's search box in Chromium.
 eval: $(STAMP)
 	PYTHONPATH=tests $(PY) -m support.evaluate --site
 

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 from conftest import FIXTURES, ROOT, committed_inputs, inputs_with
-from support.evaluate import SIZE_BUDGET, load_cases, python_answers, report
+from support.evaluate import COLLECTED_DEV_PATH, EVAL_PATH, HOLDOUT_PATH, SIZE_BUDGET, load_cases, python_answers, report
 
 from scraper.catalog import store
 from scraper.search import resolve, search_index
@@ -21,6 +21,9 @@ DATA = ROOT / "data" / "errors.json"
 # Top-1 answers right on tests/fixtures/eval/pasted-errors-dev.tsv (of 135).  Raise it when
 # the resolver improves; never lower it to make a change pass.
 EVAL_CORRECT = 135
+# The same on this project's own dev half (tests/fixtures/eval/collected-dev.tsv, of 75).  The
+# held-out half has no floor here: make eval reports it, and nothing is tuned on it.
+COLLECTED_DEV_CORRECT = 69
 
 
 @pytest.fixture(scope="module")
@@ -358,10 +361,22 @@ def test_index_file_is_deterministic_small_and_json(data, tmp_path):
     assert size + search_index.SCRIPT_SOURCE.stat().st_size <= SIZE_BUDGET
 
 
-def test_eval_accuracy_stays_at_its_level(data, index):
-    cases = load_cases()
+@pytest.mark.parametrize("path, floor", [(EVAL_PATH, EVAL_CORRECT), (COLLECTED_DEV_PATH, COLLECTED_DEV_CORRECT)], ids=["shared", "collected"])
+def test_eval_accuracy_stays_at_its_level(data, index, path, floor):
+    cases = load_cases(path)
     result = report("python", data, cases, python_answers(index, [case.input for case in cases]))
-    assert result.correct >= EVAL_CORRECT, "\n".join(result.lines())
+    assert result.correct >= floor, "\n".join(result.lines())
+
+
+def test_eval_classes_are_labelled_from_sources():
+    """Every row of the own collection has a class, an origin and a source; products are ones the table knows."""
+    products = set(committed_inputs().others["product_order"])
+    for path in (COLLECTED_DEV_PATH, HOLDOUT_PATH):
+        cases = load_cases(path)
+        assert {case.kind for case in cases} >= {"old-wording", "typo", "chinese", "other-product"}
+        for case in cases:
+            assert case.origin in ("real", "constructed") and case.source_url, case
+            assert case.expected_product is None or case.expected_product in products, case
 
 
 def test_messages_of_other_binance_apis_rarely_land_here(index):

@@ -6,7 +6,16 @@ import csv
 
 import pytest
 from conftest import FIXTURES, ROOT, committed_inputs, inputs_with
-from support.evaluate import browser_answers, harness, load_cases, open_harness, python_answers, report
+from support.evaluate import (
+    COLLECTED_DEV_PATH,
+    HOLDOUT_PATH,
+    browser_answers,
+    harness,
+    load_cases,
+    open_harness,
+    python_answers,
+    report,
+)
 from test_resolve import EVAL_CORRECT, UNIT_INPUTS
 
 from scraper.catalog import store
@@ -26,6 +35,7 @@ def data() -> dict:
 def corpus(data: dict) -> list[str]:
     """Many real texts with many words: every upstream text of the data, and ccxt's whole exception table."""
     texts = [case.input for case in load_cases()] + UNIT_INPUTS
+    texts += [case.input for path in (COLLECTED_DEV_PATH, HOLDOUT_PATH) for case in load_cases(path)]
     for code in data["codes"]:
         texts += [code["name"]] + [m["plain"] for m in code["messages"]]
     for row in data["engine_messages"] + data["filter_failures"]:
