@@ -23,7 +23,7 @@ DATA = ROOT / "data" / "errors.json"
 EVAL_CORRECT = 135
 # The same on this project's own dev half (tests/fixtures/eval/collected-dev.tsv, of 75).  The
 # held-out half has no floor here: make eval reports it, and nothing is tuned on it.
-COLLECTED_DEV_CORRECT = 69
+COLLECTED_DEV_CORRECT = 74
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +130,20 @@ WILD = [
     ("ccxt.base.errors.InvalidOrder: binance Invalid quantity.", "code", -1013, "codes/-1013/"),
     ('{"code":-1003,"msg":"Too many requests; current limit is 1200 requests per minute. Please use the websocket for live updates to avoid polling the API."}', "code", -1003, "codes/-1003/"),
     ("binance System abnormality", "code", -1000, "codes/-1000/"),
-    ("Invalid price match", None, None, None),  # a futures message that starts with "Invalid price"
-    ("Invalid self trade prevention mode", None, None, None),
+    # futures messages that start with a wild wording or share most of one: the futures code, never -1013
+    ("Invalid price match", "other-product", -5037, None),
+    ("Invalid self trade prevention mode", "other-product", -5039, None),
+    ("Result: My balance is 1000 USDT, but i got Error: Margin is insufficient", "other-product", -2019, None),
+]
+
+# Typos and short pastes: a word one typo from one index word, words split or joined, a few words
+# found in one page's messages only.  Ranked below exact matches; ambiguous ones find nothing.
+RESPELLED = [
+    ("insuficient balance", "message", None, "messages/account-has-insufficient-balance-for-requested-action/"),
+    ("Dupliate order sent.", "message", None, "messages/duplicate-order-sent/"),
+    ("websocket says: listen key does not exist", "code", -1125, "codes/-1125/"),
+    ("order sent", None, None, None),  # "Unknown order sent." or "Duplicate order sent.": no best match
+    ("api key", None, None, None),
 ]
 
 # Upstream's Chinese names, messages and descriptions (upstream/docs/errors_CN.md), alone or in a log line.
@@ -144,6 +156,10 @@ CHINESE = [
     ("检查订单中数量的上限、下线、步进间隔", "filter", -1013, "filters/lot-size/"),
     ("签名不正确", "code", -1022, "codes/-1022/"),
     ("你好世界", None, None, None),  # Chinese, but none of upstream's
+    # a code named by the words Chinese logs put around it
+    ("调用接口提示1021", "code", -1021, "codes/-1021/"),
+    ("错误码：-2015", "code", -2015, "codes/-2015/"),
+    ("下单 4164报错", "other-product", -4164, None),
 ]
 
 # Where a number is a code, and where it is part of something else.
@@ -198,7 +214,7 @@ UNIT_INPUTS = (
     + CODE_CONTEXTS
     + NOT_CODES
     + [row[0] for row in WRAPPERS + MOST_SPECIFIC + NOT_FOUND + MESSAGES + HISTORY + HISTORY_AND_NEAR + NAME_TYPOS]
-    + [row[0] for row in OTHER_PRODUCTS + SPOT_WORDINGS_OF_REUSED_NUMBERS + WILD + CHINESE]
+    + [row[0] for row in OTHER_PRODUCTS + SPOT_WORDINGS_OF_REUSED_NUMBERS + WILD + RESPELLED + CHINESE]
     + NOTHING
     + ["Unknown order sent.", "This action disabled is on this account.", "constructor", "__proto__", "toString valueOf",
        "\uff21\uff30\uff29\uff25\uff52\uff52\uff4f\uff52\uff08\uff43\uff4f\uff44\uff45\uff1d\uff0d\uff11\uff10\uff11\uff13\uff09",
@@ -245,8 +261,8 @@ def test_another_products_code_is_named_never_a_spot_page(index, text, code, pro
     assert match == resolve.Match(code=code, name=None, kind="other-product", message=None, path=None, codes=(), products=products)
 
 
-@pytest.mark.parametrize("text, kind, code, path", WILD + CHINESE, ids=[row[0][:40] for row in WILD + CHINESE])
-def test_wordings_of_the_wild_and_upstreams_chinese(index, text, kind, code, path):
+@pytest.mark.parametrize("text, kind, code, path", WILD + RESPELLED + CHINESE, ids=[row[0][:40] for row in WILD + RESPELLED + CHINESE])
+def test_wild_wordings_typos_and_upstreams_chinese(index, text, kind, code, path):
     expected = None if kind is None else (kind, code, path)
     assert answer(index, text) == expected
 
@@ -381,7 +397,8 @@ def test_eval_classes_are_labelled_from_sources():
 
 def test_messages_of_other_binance_apis_rarely_land_here(index):
     """Precision: ccxt's messages for codes this reference lacks (futures, margin, ...), pasted without
-    their code, must mostly find nothing.  The few that land share the reference's wording."""
+    their code, must almost never land on a Spot page.  data/other-products.json holds many of them
+    (it was built partly from this table), so most name their product; the rest find nothing."""
     known = {int(code) for code in index["codes"]}
     spot_texts = {search_index.message_key(entry[1]) for entry in index["entries"]}
     lines = (FIXTURES / "upstream-history" / "ccxt-binance-exceptions.tsv").read_text(encoding="utf-8").splitlines()
@@ -394,10 +411,14 @@ def test_messages_of_other_binance_apis_rarely_land_here(index):
         text = found.group(1) if found else row["comment"].strip()
         if text and not text.startswith(("undocumented", "{")) and search_index.message_key(text) not in spot_texts:
             foreign.add(text)
-    landed = sorted(text for text in foreign if resolve.resolve(index, text) is not None)
+    answers = {text: resolve.resolve(index, text) for text in foreign}
+    landed = sorted(text for text, match in answers.items() if match is not None and match.path is not None)
+    named = [text for text, match in answers.items() if match is not None and match.kind == "other-product"]
     assert len(foreign) > 400
-    # 8 of 419 today, each a near paraphrase ("Client order id is not valid." -> -2039)
-    assert len(landed) <= 8, landed
+    # 1 of 419 today, a near paraphrase ("Invalid symbol status for opening position" -> -1121); 8 before
+    # other products' messages were known
+    assert len(landed) <= 2, landed
+    assert len(named) > 300
 
 
 def run_lookup(*args: str) -> subprocess.CompletedProcess:

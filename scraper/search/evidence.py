@@ -11,6 +11,10 @@ CODE_CONTEXT_RE = re.compile(
     r"(?<![a-z0-9])(?:error_?|err_?|api_?)?code(?![a-z0-9])"
     r"[ '\])]*(?:=>|[:=])? ?(?:int\()?(- ?)?([0-9]{1,6})(?![0-9]|\.[0-9])"
 )
+# Chinese logs name a code with words upstream's Chinese page uses (错误码 "error code") or that
+# clients print (报错 "reports an error", 提示 "says"): "提示1021", "错误码：-2010", "4061报错".
+CJK_CODE_BEFORE_RE = re.compile(r"(?:错误码|错误代码|错误|报错|提示|返回码|返回|代码)[ :]*(- ?)?([0-9]{4,5})(?![0-9]|\.[0-9])")
+CJK_CODE_AFTER_RE = re.compile(r"(?<![a-z0-9_.\-/])(- ?)?([0-9]{4,5}) ?(?=错误|报错)")
 # A negative number on its own: "(-1000)", "ERROR: -1013,", "(400, -1125, …)".  Not "2018-09-28" (a digit
 # before), not "x-1013" (a letter before), not "-1013.5" (a decimal), not a 13-digit epoch.
 SIGNED_RE = re.compile(r"(?<![a-z0-9_.\-/])-([0-9]{4,5})(?![0-9]|\.[0-9])")
@@ -42,7 +46,11 @@ def _code_evidence(index: dict, sign: str | None, digits: str, end: int) -> Code
 
 def find_code(index: dict, text: str) -> CodeEvidence | None:
     """The strongest code evidence: classes in order, a known code first within a class."""
-    contextual = [_code_evidence(index, m.group(1), m.group(2), m.end()) for m in CODE_CONTEXT_RE.finditer(text)]
+    contextual = [
+        _code_evidence(index, m.group(1), m.group(2), m.end())
+        for pattern in (CODE_CONTEXT_RE, CJK_CODE_BEFORE_RE, CJK_CODE_AFTER_RE)
+        for m in pattern.finditer(text)
+    ]
     signed = [_code_evidence(index, "-", m.group(1), m.end()) for m in SIGNED_RE.finditer(text)]
     only = ONLY_NUMBER_RE.match(text)
     alone = [_code_evidence(index, only.group(1), only.group(2), only.end())] if only else []

@@ -47,7 +47,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from scraper.search.evidence import CodeEvidence, find_code, segments
-from scraper.search.scoring import Compiled, best, best_partial, compiled, score_entries
+from scraper.search.scoring import Compiled, best, best_partial, compiled, foreign_message, only_page_of_words, score_entries
 from scraper.search.words import WORD_RE, deletions, normalize, words
 
 # --- resolving ------------------------------------------------------------------
@@ -133,8 +133,11 @@ def _other_product(index: dict, code: int, products: list[int]) -> Match:
 
 
 def other_product(index: dict, code: int) -> Match | None:
-    """A code this reference lacks that another Binance product documents (-4164: USDⓈ-M Futures)."""
+    """A code this reference lacks that another Binance product documents (-4164: USDⓈ-M Futures);
+    a positive number is that product's negative code when only that is listed ("4061报错")."""
     products = index["others"]["codes"].get(str(code))
+    if not products and code > 0:
+        code, products = -code, index["others"]["codes"].get(str(-code))
     return _other_product(index, code, products) if products else None
 
 
@@ -183,11 +186,17 @@ def _resolve_without_code(c: Compiled, text: str) -> Match | None:
     index = c.index
     scores = score_entries(c, text)
     found = best(c, scores.accepted)
+    if found is None or not found.exact:
+        foreign = foreign_message(c, text)  # another product's message, whole: better than most of a Spot one
+        if foreign is not None:
+            return other_product(index, foreign)
     entry = None
     if found is None or not found.exact:
         entry = best_partial(c, segments(text, None), scores.touched)  # as with a code: a run beats a near match
     if entry is None and found is not None:
         entry = found.entry
+    if entry is None:
+        entry = only_page_of_words(c, text)
     if entry is not None:
         return _match(index, c.entries[entry][0], None, c.entries[entry][1])
     page = name_page(index, text, ("code", "filter"))

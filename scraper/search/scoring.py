@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-INDEX_FORMAT = 4  # 2: the regular expressions travel in the index; 3: so do the labels; 4: other products' codes
+# 2: the regular expressions travel in the index; 3: so do the labels; 4: other products' codes;
+# 5: entries without their words (each resolver reads them from the text), other products' messages
+INDEX_FORMAT = 5
 
 # The tuning travels inside the index, so the twin cannot drift from it.  Chosen on
 # tests/fixtures/eval/pasted-errors-dev.tsv (all 135 right) and checked against ccxt's
@@ -26,6 +28,7 @@ from scraper.search.words import (
     deletions,
     items_pattern,
     keywords,
+    message_items,
     phrase_words,
     typo_eligible,
     whole_phrase_pattern,
@@ -41,17 +44,18 @@ class Compiled:
         self.index = index
         self.tuning: dict = index["tuning"]
         self.weights: dict[str, int] = index["weights"]
-        self.entries: list[list] = index["entries"]
+        self.entries: list[list] = index["entries"]  # [page, text]
+        self.items = [message_items(entry[1]) for entry in self.entries]
         slot_words = self.tuning["placeholder_words"]
-        self.patterns = [re.compile(items_pattern(entry[2], slot_words)) for entry in self.entries]
+        self.patterns = [re.compile(items_pattern(items, slot_words)) for items in self.items]
         # A client's or an old API's wording is evidence only when found whole and ending a phrase:
         # most of its words are also most of some other product's message ("Invalid price match").
         self.whole_only_from: int = index["whole_only_from"]
         self.whole_patterns = {
-            i: re.compile(whole_phrase_pattern(self.entries[i][2], slot_words))
+            i: re.compile(whole_phrase_pattern(self.items[i], slot_words))
             for i in range(self.whole_only_from, len(self.entries))
         }
-        self.keywords = [keywords(entry[2]) for entry in self.entries]
+        self.keywords = [keywords(items) for items in self.items]
         self.sizes = [len(found) for found in self.keywords]
         self.totals = [sum(self.weights[word] for word in found) for found in self.keywords]
         self.postings: dict[str, list[int]] = {}
@@ -73,9 +77,15 @@ class Compiled:
         # Messages other products send under a Spot number (futures' -2021 "Order would immediately trigger.").
         others = index["others"]
         self.reused = {
-            code: [(products, re.compile(items_pattern(items, slot_words))) for products, items in variants]
+            code: [(products, re.compile(items_pattern(message_items(text), slot_words))) for products, text in variants]
             for code, variants in others["reused"].items()
         }
+        # Their own codes' messages, whole and ending a phrase, found through their first keyword.
+        self.foreign: dict[str, list[tuple[int, list[str], re.Pattern]]] = {}
+        for code, text in others["messages"]:
+            items = message_items(text)
+            found = keywords(items)
+            self.foreign.setdefault(found[0], []).append((code, found, re.compile(whole_phrase_pattern(items, slot_words))))
 
     def vocabulary_of(self, word: str) -> list[str]:
         """The index words a pasted word stands for: itself, or those one typo away."""
@@ -128,11 +138,29 @@ class Scores:
     touched: list[int]  # entries sharing enough words to be the start of a cut-short text
 
 
+def respelled(c: Compiled, sequence: list[str]) -> list[str]:
+    """The words as the index spells them: one typo from exactly one index word is that word
+    ("unkown" -> "unknown"), and two words that are one index word joined are it ("listen key")."""
+    out: list[str] = []
+    i = 0
+    while i < len(sequence):
+        word = sequence[i]
+        if i + 1 < len(sequence) and word not in c.weights and sequence[i] + sequence[i + 1] in c.weights:
+            out.append(sequence[i] + sequence[i + 1])
+            i += 2
+            continue
+        options = c.vocabulary_of(word)
+        out.append(options[0] if len(options) == 1 else word)
+        i += 1
+    return out
+
+
 def score_entries(c: Compiled, text: str, everything: bool = False) -> Scores:
     """Score every message sharing a word with the text; keep those found, and the partial candidates."""
     sequence = words(text)
+    fixed = respelled(c, sequence)
     present: dict[str, None] = {}
-    for word in keywords(sequence):
+    for word in keywords(sequence + fixed):
         for known in c.vocabulary_of(word):
             present.setdefault(known, None)
     # Lists indexed by entry, not dicts: this loop is most of a lookup's time.
@@ -144,6 +172,7 @@ def score_entries(c: Compiled, text: str, everything: bool = False) -> Scores:
             weight[i] += w
             count[i] += 1
     spaced = " " + " ".join(sequence) + " "
+    fixed_spaced = " " + " ".join(fixed) + " " if fixed != sequence else None
     recall_min, share_min, near_words = c.tuning["recall"], c.tuning["share"], c.tuning["near_words"]
     partial_words = c.tuning["partial_words"]
     phrased: str | None = None
@@ -165,7 +194,13 @@ def score_entries(c: Compiled, text: str, everything: bool = False) -> Scores:
             if phrased is None:
                 phrased = " " + " ".join(phrase_words(text)) + " "
             exact = c.whole_patterns[i].search(phrased) is not None
-        found = exact or (recall >= recall_min and share >= share_min and n >= near_words and not whole_only)
+        # whole once respelled: found, but ranked below what is whole as typed
+        respelled_whole = (
+            not exact and not whole_only and n == size and fixed_spaced is not None
+            and c.patterns[i].search(fixed_spaced) is not None
+        )
+        near = recall >= recall_min and share >= share_min and n >= near_words and not whole_only
+        found = exact or respelled_whole or near
         if found or everything:
             accepted.append(Scored(i, recall, share, weight[i], n, exact, found))
     return Scores(accepted, touched)
@@ -185,6 +220,35 @@ def best(
         if found is None or s.key() > found.key():
             found = s
     return found
+
+
+def foreign_message(c: Compiled, text: str) -> int | None:
+    """The code of another product whose message the text holds whole, ending a phrase."""
+    sequence = words(text)
+    present = set(sequence)
+    phrased: str | None = None
+    for word in keywords(sequence):
+        for code, found, pattern in c.foreign.get(word, ()):
+            if all(item in present for item in found):
+                if phrased is None:
+                    phrased = " " + " ".join(phrase_words(text)) + " "
+                if pattern.search(phrased):
+                    return code
+    return None
+
+
+def only_page_of_words(c: Compiled, text: str) -> int | None:
+    """A short text (fewer words than a near match needs) whose every word, respelled, is in the
+    messages of one page only: "insuficient balance" is the insufficient-balance row."""
+    found = keywords(respelled(c, words(text)))
+    if not 2 <= len(found) < c.tuning["near_words"] or any(word not in c.postings for word in found):
+        return None
+    entries = set(c.postings[found[0]])
+    for word in found[1:]:
+        entries &= set(c.postings[word])
+    entries = {i for i in entries if i < c.whole_only_from}
+    pages = {c.entries[i][0] for i in entries}
+    return min(entries) if len(pages) == 1 else None
 
 
 def longest_run(sequence: list[str], items: list[str | None]) -> tuple[int, int]:
@@ -223,7 +287,7 @@ def best_partial(
             wanted = (pages is not None and page in pages) or c.index["pages"][page]["kind"] in kinds
             if (pages is not None or kinds) and not wanted:
                 continue
-            items = c.entries[i][2]
+            items = c.items[i]
             # Bounds before the quadratic run: a run is no longer than the message, and matches only its words present.
             if len(items) / len(sequence) < c.tuning["partial_coverage"]:
                 continue

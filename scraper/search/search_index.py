@@ -15,12 +15,12 @@ from typing import Iterable
 
 from scraper.catalog import store
 from scraper.catalog.inputs import Inputs
-from scraper.catalog.model import NAME_RE, PLACEHOLDER_RE, CodeEntry, ParsedCopy, SourceInfo, TableRow, carrier_codes, plain_text
+from scraper.catalog.model import NAME_RE, CodeEntry, ParsedCopy, SourceInfo, TableRow, carrier_codes, plain_text
 from scraper.ingest.parse import read_source
 from scraper.search import evidence, resolve
 from scraper.search import words as search_words
 from scraper.search.scoring import INDEX_FORMAT, TUNING
-from scraper.search.words import CJK_RE, IDEOGRAPH_RE, keywords, normalize, words
+from scraper.search.words import CJK_RE, IDEOGRAPH_RE, keywords, message_items, normalize
 from scraper.site import paths
 from scraper.site.templating import labels
 
@@ -87,10 +87,13 @@ SHARED_PATTERNS = {
     "json_escape": search_words.JSON_ESCAPE_RE,
     "quotes": search_words.QUOTES_RE,
     "word": search_words.WORD_RE,
+    "placeholder": search_words.PLACEHOLDER_RE,
     "token": search_words.TOKEN_RE,
     "phrase_token": search_words.PHRASE_TOKEN_RE,
     "digits": search_words.DIGITS_RE,
     "code_context": evidence.CODE_CONTEXT_RE,
+    "cjk_code_before": evidence.CJK_CODE_BEFORE_RE,
+    "cjk_code_after": evidence.CJK_CODE_AFTER_RE,
     "signed": evidence.SIGNED_RE,
     "only_number": evidence.ONLY_NUMBER_RE,
     "message_field": evidence.MESSAGE_FIELD_RE,
@@ -105,14 +108,9 @@ SHARED_PATTERNS = {
 _TRAILING_PUNCT_RE = re.compile(r"[ .!;:,]+$")
 
 
-def message_items(plain: str) -> list[str | None]:
-    """The message as words, None where upstream's %s, %d or {param} stands."""
-    items: list[str | None] = []
-    for i, piece in enumerate(PLACEHOLDER_RE.split(plain)):
-        if i:
-            items.append(None)
-        items.extend(words(normalize(piece)))
-    return items
+def word_key(plain: str) -> str:
+    """Two texts with one key have the same words: quotes and punctuation aside ("'recvWindow' must" is "recvWindow must")."""
+    return " ".join(item or "%s" for item in message_items(plain))
 
 
 def message_key(plain: str) -> str:
@@ -233,8 +231,8 @@ def wild_texts(pages: list[dict], names: dict[str, int], wild: dict | None) -> l
     found: list[tuple[int, str]] = []
     for wording in (wild or {}).get("wordings", []):
         text = wording["text"]
-        if NAME_RE.match(text):
-            continue  # a bare name (LOT_SIZE): the names already lead there
+        if NAME_RE.match(text) and text in names:
+            continue  # a code's or filter's name (LOT_SIZE): the names already lead there
         page = row_pages.get(message_key(wording["today"])) if wording.get("today") else None
         if page is None and wording["filter"]:
             page = names.get(wording["filter"])
@@ -246,32 +244,42 @@ def wild_texts(pages: list[dict], names: dict[str, int], wild: dict | None) -> l
     return found
 
 
-def others_index(others: dict | None, spot_codes: set[int]) -> dict:
+def others_index(others: dict | None, spot_codes: set[int], spot_said: set[str] = frozenset()) -> dict:
     """Other Binance products' codes (data/other-products.json), as the resolvers read them: the
-    products in their order, each code's products, and the messages another product sends under a Spot number."""
+    products in their order, each code's products, their messages (a paste of one without its code
+    is that product's error, unless the Spot API says or said it too: ``spot_said``, word keys),
+    and the messages another product sends under a Spot number."""
     if not others:
-        return {"products": [], "codes": {}, "reused": {}}
+        return {"products": [], "codes": {}, "messages": [], "reused": {}}
     order = others["product_order"]
     products = [[key, others["products"][key]["name"], others["products"][key]["errors_url"]] for key in order]
     codes: dict[str, list[int]] = {}
-    for entry in others["codes"]:
+    messages: dict[str, tuple[int, str]] = {}
+    for entry in sorted(others["codes"], key=lambda entry: entry["code"]):
         if entry["code"] in spot_codes:
             continue  # a Spot number: only its messages (reused_spot_numbers) may say another product
         known = codes.setdefault(str(entry["code"]), [])
         known.extend(order.index(p) for p in entry["products"] if order.index(p) not in known)
         known.sort()
+        for message in entry["messages"]:
+            if len(keywords(message_items(message))) >= 2 and word_key(message) not in spot_said:  # one word is no message
+                messages.setdefault(message_key(message), (entry["code"], message))
     reused: dict[str, list] = {}
     for entry in others["reused_spot_numbers"]:
         for message in entry["messages"]:
-            items = message_items(message)
             variants = reused.setdefault(str(entry["code"]), [])
-            same = next((v for v in variants if v[1] == items), None)
+            same = next((v for v in variants if message_key(v[1]) == message_key(message)), None)
             if same is None:
-                variants.append([[order.index(entry["product"])], items])
+                variants.append([[order.index(entry["product"])], message])
             elif order.index(entry["product"]) not in same[0]:
                 same[0].append(order.index(entry["product"]))
                 same[0].sort()
-    return {"products": products, "codes": dict(sorted(codes.items())), "reused": dict(sorted(reused.items()))}
+    return {
+        "products": products,
+        "codes": dict(sorted(codes.items())),
+        "messages": sorted([code, text] for code, text in messages.values()),
+        "reused": dict(sorted(reused.items())),
+    }
 
 
 def _weights(entry_keywords: list[list[str]]) -> dict[str, int]:
@@ -310,6 +318,7 @@ def build_index(
     texts = current_texts(data, pages) + old_texts + translated_texts(data, pages, translation)
     said = {message_key(text) for _, text in texts}
     # a wording upstream says now or said once already leads where upstream puts it
+    wild_said = {word_key(wording["text"]) for wording in (wild or {}).get("wordings", [])}
     wild_from = len(texts)
     texts += [(page, text) for page, text in wild_texts(pages, names, wild) if message_key(text) not in said]
     entries: list[list] = []
@@ -322,7 +331,7 @@ def build_index(
         if key in seen or not keywords(items):
             continue
         seen.add(key)
-        entries.append([page, text, items])
+        entries.append([page, text])  # the resolvers read its words from the text (message_items)
     return {
         "format": INDEX_FORMAT,
         "tuning": dict(TUNING),
@@ -331,11 +340,11 @@ def build_index(
         "names": names,
         "entries": entries,
         "whole_only_from": min(wild_from, len(entries)),  # entries from here on (the wild wordings) count only when whole
-        "weights": _weights([keywords(entry[2]) for entry in entries]),
+        "weights": _weights([keywords(message_items(entry[1])) for entry in entries]),
         "patterns": {name: pattern.pattern for name, pattern in SHARED_PATTERNS.items()},
         "labels": {"kinds": labels().kinds},
         "as_of": store.retrieved_on(data),
-        "others": others_index(others, {code["code"] for code in data["codes"]}),
+        "others": others_index(others, {code["code"] for code in data["codes"]}, {word_key(text) for _, text in texts} | wild_said),
     }
 
 

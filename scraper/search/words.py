@@ -6,6 +6,8 @@ import re
 import unicodedata
 from typing import Iterable
 
+from scraper.catalog.model import PLACEHOLDER_RE
+
 # --- words (resolver.js: normalize, words, keywords, stem, deletions) ---------------
 
 # Explicit classes instead of \s, \d, \w: Python's are Unicode-aware, JavaScript's
@@ -76,6 +78,16 @@ def phrase_words(normalized: str) -> list[str]:
             continue
         result.extend(_word_tokens(raw))
     return result
+
+
+def message_items(plain: str) -> list[str | None]:
+    """A message as words, None where upstream's %s, %d or {param} stands: what its patterns match."""
+    items: list[str | None] = []
+    for i, piece in enumerate(PLACEHOLDER_RE.split(plain)):
+        if i:
+            items.append(None)
+        items.extend(words(normalize(piece)))
+    return items
 
 
 def keywords(sequence: Iterable[str | None]) -> list[str]:

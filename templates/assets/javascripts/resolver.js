@@ -13,15 +13,15 @@
 (function (root) {
   "use strict";
 
-  var INDEX_FORMAT = 4;
+  var INDEX_FORMAT = 5;
 
   // --- words -------------------------------------------------------------------
 
   // Explicit classes, as in Python: \s, \d and \w differ between the two languages.
   // The regular expressions come in the index (index.patterns, written by
   // scraper/search/search_index.py from the Python ones): one spelling for both twins.
-  var WHITESPACE_RE, JSON_ESCAPE_RE, QUOTES_RE, WORD_RE, TOKEN_RE, PHRASE_TOKEN_RE, DIGITS_RE;
-  var CODE_CONTEXT_RE, SIGNED_RE, ONLY_NUMBER_RE, FILTER_FAILURE_RE, MESSAGE_FIELD_RE, FIELD_END_RE, LEADING_NOISE_RE;
+  var WHITESPACE_RE, JSON_ESCAPE_RE, QUOTES_RE, PLACEHOLDER_RE, WORD_RE, TOKEN_RE, PHRASE_TOKEN_RE, DIGITS_RE;
+  var CODE_CONTEXT_RE, CJK_CODE_BEFORE_RE, CJK_CODE_AFTER_RE, SIGNED_RE, ONLY_NUMBER_RE, FILTER_FAILURE_RE, MESSAGE_FIELD_RE, FIELD_END_RE, LEADING_NOISE_RE;
 
   // Flags are the only part that is JavaScript's: "g" where every match is wanted.
   function loadPatterns(p) {
@@ -29,10 +29,13 @@
     JSON_ESCAPE_RE = new RegExp(p.json_escape, "g");
     QUOTES_RE = new RegExp(p.quotes, "g");
     WORD_RE = new RegExp(p.word, "g");
+    PLACEHOLDER_RE = new RegExp(p.placeholder);
     TOKEN_RE = new RegExp(p.token, "g");
     PHRASE_TOKEN_RE = new RegExp(p.phrase_token, "g");
     DIGITS_RE = new RegExp(p.digits);
     CODE_CONTEXT_RE = new RegExp(p.code_context, "g");
+    CJK_CODE_BEFORE_RE = new RegExp(p.cjk_code_before, "g");
+    CJK_CODE_AFTER_RE = new RegExp(p.cjk_code_after, "g");
     SIGNED_RE = new RegExp(p.signed, "g");
     ONLY_NUMBER_RE = new RegExp(p.only_number);
     FILTER_FAILURE_RE = new RegExp(p.filter_failure, "g");
@@ -96,6 +99,16 @@
     return result;
   }
 
+  // Python's message_items(): the words of a message, null where upstream's %s, %d or {param} stands.
+  function messageItems(plain) {
+    var items = [];
+    plain.split(PLACEHOLDER_RE).forEach(function (piece, i) {
+      if (i) items.push(null);
+      items.push.apply(items, words(normalize(piece)));
+    });
+    return items;
+  }
+
   function keywords(sequence) {
     var seen = new Set();
     var result = [];
@@ -147,7 +160,9 @@
   function findCode(c, text) {
     var groups = [[], [], []];
     var m;
-    for (m of text.matchAll(CODE_CONTEXT_RE)) groups[0].push(codeEvidence(c, m[1], m[2], m.index + m[0].length));
+    [CODE_CONTEXT_RE, CJK_CODE_BEFORE_RE, CJK_CODE_AFTER_RE].forEach(function (pattern) {
+      for (var found of text.matchAll(pattern)) groups[0].push(codeEvidence(c, found[1], found[2], found.index + found[0].length));
+    });
     for (m of text.matchAll(SIGNED_RE)) groups[1].push(codeEvidence(c, "-", m[1], m.index + m[0].length));
     m = text.match(ONLY_NUMBER_RE);
     if (m) groups[2].push(codeEvidence(c, m[1], m[2], m.index + m[0].length));
@@ -196,7 +211,8 @@
       weights: toMap(index.weights), // Maps, not objects: a pasted "constructor" must not find Object.prototype
       codes: toMap(index.codes),
       names: toMap(index.names),
-      entries: index.entries,
+      entries: index.entries, // [page, text]
+      items: index.entries.map(function (entry) { return messageItems(entry[1]); }),
       wholeOnlyFrom: index.whole_only_from,
       wholePatterns: [],
       patterns: [],
@@ -207,9 +223,10 @@
       typos: new Map(),
     };
     c.entries.forEach(function (entry, i) {
-      c.patterns.push(new RegExp(itemsPattern(entry[2], c.tuning.placeholder_words)));
-      c.wholePatterns.push(i >= c.wholeOnlyFrom ? new RegExp(wholePhrasePattern(entry[2], c.tuning.placeholder_words)) : null);
-      var found = keywords(entry[2]);
+      var items = c.items[i];
+      c.patterns.push(new RegExp(itemsPattern(items, c.tuning.placeholder_words)));
+      c.wholePatterns.push(i >= c.wholeOnlyFrom ? new RegExp(wholePhrasePattern(items, c.tuning.placeholder_words)) : null);
+      var found = keywords(items);
       c.keywords.push(found);
       c.sizes.push(found.length);
       var total = 0;
@@ -242,10 +259,18 @@
     c.reused = new Map();
     Object.keys(index.others.reused).forEach(function (code) {
       c.reused.set(code, index.others.reused[code].map(function (variant) {
-        return [variant[0], new RegExp(itemsPattern(variant[1], c.tuning.placeholder_words))];
+        return [variant[0], new RegExp(itemsPattern(messageItems(variant[1]), c.tuning.placeholder_words))];
       }));
     });
     c.otherCodes = toMap(index.others.codes);
+    // Their own codes' messages, whole and ending a phrase, found through their first keyword.
+    c.foreign = new Map();
+    index.others.messages.forEach(function (message) {
+      var items = messageItems(message[1]);
+      var found = keywords(items);
+      if (!c.foreign.has(found[0])) c.foreign.set(found[0], []);
+      c.foreign.get(found[0]).push([message[0], found, new RegExp(wholePhrasePattern(items, c.tuning.placeholder_words))]);
+    });
     return c;
   }
 
@@ -259,6 +284,24 @@
       });
     });
     return found;
+  }
+
+  // Python's respelled(): one typo from exactly one index word is that word; two words joined into one are it.
+  function respelled(c, sequence) {
+    var out = [];
+    var i = 0;
+    while (i < sequence.length) {
+      var word = sequence[i];
+      if (i + 1 < sequence.length && !c.weights.has(word) && c.weights.has(word + sequence[i + 1])) {
+        out.push(word + sequence[i + 1]);
+        i += 2;
+        continue;
+      }
+      var options = vocabularyOf(c, word);
+      out.push(options.length === 1 ? options[0] : word);
+      i += 1;
+    }
+    return out;
   }
 
   // --- scoring ------------------------------------------------------------------------
@@ -280,9 +323,10 @@
   // Returns {accepted: the messages found (every scored one with `everything`), touched: partial candidates}.
   function scoreEntries(c, text, everything) {
     var sequence = words(text);
+    var fixed = respelled(c, sequence);
     var present = [];
     var seen = new Set();
-    keywords(sequence).forEach(function (word) {
+    keywords(sequence.concat(fixed)).forEach(function (word) {
       vocabularyOf(c, word).forEach(function (known) {
         if (!seen.has(known)) {
           seen.add(known);
@@ -304,6 +348,7 @@
       });
     });
     var spaced = " " + sequence.join(" ") + " ";
+    var fixedSpaced = fixed.join(" ") !== sequence.join(" ") ? " " + fixed.join(" ") + " " : null;
     var tuning = c.tuning;
     var accepted = [], touched = [];
     var phrased = null;
@@ -317,7 +362,9 @@
         if (phrased === null) phrased = " " + phraseWords(text).join(" ") + " ";
         exact = c.wholePatterns[i].test(phrased);
       }
-      var found = exact || (recall >= tuning.recall && share >= tuning.share && n >= tuning.near_words && !wholeOnly);
+      var respelledWhole = !exact && !wholeOnly && n === size && fixedSpaced !== null && c.patterns[i].test(fixedSpaced);
+      var near = recall >= tuning.recall && share >= tuning.share && n >= tuning.near_words && !wholeOnly;
+      var found = exact || respelledWhole || near;
       if (found || everything) {
         accepted.push({ entry: i, recall: recall, share: share, matched: weight.get(i), count: n, exact: exact, found: found });
       }
@@ -371,7 +418,7 @@
       touched.forEach(function (i) {
         var page = c.entries[i][0];
         if ((pages || kinds) && !((pages && pages.indexOf(page) >= 0) || (kinds && kinds.indexOf(c.index.pages[page].kind) >= 0))) return;
-        var items = c.entries[i][2];
+        var items = c.items[i];
         // Bounds before the quadratic run: a run is no longer than the message, and matches only its words present.
         if (items.length / sequence.length < c.tuning.partial_coverage) return;
         if (items.filter(function (item) { return item !== null && present.has(item); }).length < c.tuning.partial_words) return;
@@ -413,6 +460,10 @@
 
   function otherProduct(c, code) {
     var products = c.otherCodes.get(String(code));
+    if (!(products && products.length) && code > 0) {
+      code = -code;
+      products = c.otherCodes.get(String(code));
+    }
     return products && products.length ? otherProductMatch(c, code, products) : null;
   }
 
@@ -488,12 +539,47 @@
     return match(c, ownPage, code.value, own ? c.entries[own.entry][1] : null);
   }
 
+  // Python's foreign_message(): the code of another product whose message the text holds whole.
+  function foreignMessage(c, text) {
+    var sequence = words(text);
+    var present = new Set(sequence);
+    var phrased = null;
+    var found = keywords(sequence);
+    for (var k = 0; k < found.length; k++) {
+      var candidates = c.foreign.get(found[k]) || [];
+      for (var j = 0; j < candidates.length; j++) {
+        var candidate = candidates[j];
+        if (!candidate[1].every(function (item) { return present.has(item); })) continue;
+        if (phrased === null) phrased = " " + phraseWords(text).join(" ") + " ";
+        if (candidate[2].test(phrased)) return candidate[0];
+      }
+    }
+    return null;
+  }
+
+  // Python's only_page_of_words(): a short text whose every word is in the messages of one page only.
+  function onlyPageOfWords(c, text) {
+    var found = keywords(respelled(c, words(text)));
+    if (found.length < 2 || found.length >= c.tuning.near_words) return null;
+    if (found.some(function (word) { return !c.postings.has(word); })) return null;
+    var entries = c.postings.get(found[0]).filter(function (i) {
+      return i < c.wholeOnlyFrom && found.every(function (word) { return c.postings.get(word).indexOf(i) >= 0; });
+    });
+    var pages = new Set(entries.map(function (i) { return c.entries[i][0]; }));
+    return pages.size === 1 ? Math.min.apply(null, entries) : null;
+  }
+
   function resolveWithoutCode(c, text) {
     var scores = scoreEntries(c, text, false);
     var found = best(c, scores.accepted, null, null);
+    if (found === null || !found.exact) {
+      var foreign = foreignMessage(c, text); // another product's message, whole: better than most of a Spot one
+      if (foreign !== null) return otherProduct(c, foreign);
+    }
     var entry = null;
     if (found === null || !found.exact) entry = bestPartial(c, segments(text, null), scores.touched, null, null);
     if (entry === null && found !== null) entry = found.entry;
+    if (entry === null) entry = onlyPageOfWords(c, text);
     if (entry !== null) return match(c, c.entries[entry][0], null, c.entries[entry][1]);
     var page = namePage(c, text, ["code", "filter"]);
     return page !== null ? match(c, page, null, null) : null;
