@@ -69,7 +69,7 @@ def test_code_not_in_the_reference_says_so(search):
     assert "Code -1018 is not in this reference" in box.inner_text()
     as_of = json.loads(DATA.read_text(encoding="utf-8"))["source"]["en"]["retrieved_at"][:10]
     assert f"Upstream's error page as of {as_of} does not list it" in box.inner_text()
-    assert box.locator("a").get_attribute("href") == search.base_url
+    assert box.locator("a").first.get_attribute("href") == search.base_url
 
 
 def test_code_of_another_binance_product_names_it(search):
@@ -84,7 +84,35 @@ def test_code_of_another_binance_product_names_it(search):
     assert box.get_attribute("data-products").split(",")[0] == "usdm-futures"
     assert "-4164 is a USDⓈ-M Futures" in box.inner_text()
     assert "not a Spot API one" in box.inner_text()
-    assert box.locator("a").get_attribute("href") == others["products"]["usdm-futures"]["errors_url"]
+    assert box.locator("a").first.get_attribute("href") == others["products"]["usdm-futures"]["errors_url"]
+    # lunr's "NOT 4164" list of Spot pages is put away
+    search.fill(".md-search__input", "")
+    search.keyboard.type("-4164")  # Material searches on keystrokes
+    search.wait_for_selector(".md-search-result__item", state="attached")
+    assert search.locator("[data-errref-best]").get_attribute("data-kind") == "other-product"
+    assert not any(item.is_visible() for item in search.locator(".md-search-result__item").all())
+
+
+def test_with_a_best_match_the_theme_list_keeps_only_related_pages(search):
+    """Material's lunr reads "-1013" as "NOT 1013" and lists every other page; under our answer the list
+    keeps only pages about it, and one click shows the rest."""
+    search.goto(search.base_url)
+    search.wait_for_selector("html[data-errref-ready]", state="attached")
+    search.locator(".md-search__input").click()
+    search.keyboard.type("-1013")
+    search.wait_for_selector(".md-search-result__item", state="attached")
+    items = search.locator(".md-search-result__item")
+    assert items.count() >= 10  # what lunr found (nearly every page), rendered ten at a time
+    visible = [items.nth(i).locator("a").first.get_attribute("href") for i in range(items.count()) if items.nth(i).is_visible()]
+    assert all("codes/-1013/" in href for href in visible), visible
+    toggle = search.locator("[data-errref-best] .errref-best__all")
+    assert len(visible) < items.count() and "other results" in toggle.inner_text()
+    toggle.click()
+    assert sum(items.nth(i).is_visible() for i in range(items.count())) == items.count()
+    # a paste without an answer filters nothing
+    search.fill(".md-search__input", "api key")
+    search.wait_for_timeout(300)
+    assert search.locator(".md-search-result__item[data-errref-unrelated]").count() == 0
 
 
 def test_enter_without_a_best_match_opens_nothing(search):

@@ -6,11 +6,17 @@
 
   var root = window.__md_scope || new URL(".", window.location.href); // the site root, set by Material
   var ready = false;
+  var lastMatch = null; // the answer shown for the box's text
+  var showAll = false; // the user asked for the theme's whole list
   window.ErrorResolver.loadUrl(new URL("assets/search-index.json", root).href).then(function () {
     ready = true;
     document.documentElement.setAttribute("data-errref-ready", "");
     var input = document.querySelector(".md-search__input");
-    if (input && input.value) show(input.value);
+    if (input && input.value) {
+      show(input.value);
+      followThemeList();
+      filterThemeList();
+    }
   });
 
   // The labels come in the index, from templates/_labels.md.j2, as the pages' do.
@@ -70,6 +76,7 @@
     var element = box();
     if (!element) return;
     var match = ready && text.trim() ? window.ErrorResolver.resolve(text) : null;
+    lastMatch = match;
     element.textContent = "";
     ["data-path", "data-kind", "data-code", "data-codes", "data-message", "data-products"].forEach(function (name) {
       element.removeAttribute(name);
@@ -114,6 +121,55 @@
     element.appendChild(link(new URL(match.path, root).href, title(match), detail(match), "Best match · " + kindLabel(match.kind)));
   }
 
+  // With an answer (a page, another product's code, a code not in the reference), the theme's list
+  // below keeps only pages about it: the answer's page and its codes' pages.  Material's lunr reads "-1013" as "NOT 1013" and would list every other page.
+
+  function relatedPages(match) {
+    var related = new Set(match.path ? [new URL(match.path, root).pathname] : []); // none for another product's code
+    var codes = match.code !== null ? [match.code] : match.codes || [];
+    codes.forEach(function (code) { related.add(new URL("codes/" + code + "/", root).pathname); });
+    return related;
+  }
+
+  function filterThemeList() {
+    var result = document.querySelector(".md-search-result");
+    var best = document.querySelector("[data-errref-best]");
+    if (!result || !best) return;
+    var related = best.hidden || showAll || !lastMatch ? null : relatedPages(lastMatch);
+    var hidden = 0;
+    result.querySelectorAll(".md-search-result__item").forEach(function (item) {
+      var anchor = item.querySelector("a");
+      var unrelated = related !== null && !(anchor && related.has(new URL(anchor.href).pathname));
+      if (unrelated !== item.hasAttribute("data-errref-unrelated")) item.toggleAttribute("data-errref-unrelated", unrelated);
+      if (unrelated) hidden += 1;
+    });
+    // the theme's count ("171 matching documents") is of the list we shortened
+    if (Boolean(hidden) !== result.hasAttribute("data-errref-filtered")) result.toggleAttribute("data-errref-filtered", Boolean(hidden));
+    var toggle = best.querySelector(".errref-best__all");
+    if (hidden && !toggle) {
+      toggle = document.createElement("button");
+      toggle.type = "button";
+      toggle.className = "errref-best__all";
+      toggle.addEventListener("click", function () {
+        showAll = true;
+        filterThemeList();
+      });
+      best.appendChild(toggle);
+    }
+    var label = "Show the full-text search's other results";
+    if (toggle && !hidden) toggle.remove();
+    else if (toggle && toggle.textContent !== label) toggle.textContent = label; // unchanged: no mutation, no loop
+  }
+
+  // Material renders its list when its worker answers, after our answer: follow its changes.
+  var observed = null;
+  function followThemeList() {
+    var result = document.querySelector(".md-search-result");
+    if (!result || observed === result) return;
+    observed = result;
+    new MutationObserver(filterThemeList).observe(result, { childList: true, subtree: true });
+  }
+
   // The one hook other scripts use into the theme's search box (the 404 page focuses it).
   window.ErrorSearch = {
     focus: function () {
@@ -124,7 +180,11 @@
   };
 
   document.addEventListener("input", function (event) {
-    if (event.target.matches && event.target.matches(".md-search__input")) show(event.target.value);
+    if (!event.target.matches || !event.target.matches(".md-search__input")) return;
+    showAll = false;
+    show(event.target.value);
+    followThemeList();
+    filterThemeList();
   });
 
   // Enter in the box opens the best match.  Without one it opens nothing: Material would open
