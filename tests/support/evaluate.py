@@ -299,9 +299,9 @@ def keystroke_to_results_ms(page: Any, inputs: list[str]) -> float:
 
 
 def bench_lookup(data_path: Path = DATA_PATH, seconds: float = 1.0) -> dict[str, float | int]:
-    """Python lookups per second over the eval inputs in one process, and what the browser downloads."""
+    """Python lookups per second over every eval set's inputs in one process, and what the browser downloads."""
     index = search_index.index_for(inputs_of(data_path))
-    inputs = [case.input for case in load_cases()]
+    inputs = [case.input for _, path in EVAL_SETS for case in load_cases(path)]
     for text in inputs:  # compile the index and warm the caches outside the clock
         resolve.resolve(index, text)
     done = 0
