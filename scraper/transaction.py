@@ -49,6 +49,9 @@ LEGACY_LEFTOVERS = (".docs.staging", ".site.staging", ".docs.previous", ".site.p
 # and/or append each checkpoint's label to a file, so a test can kill at every step.
 KILL_AT_ENV = "SCRAPER_KILL_AT"
 CHECKPOINT_LOG_ENV = "SCRAPER_CHECKPOINT_LOG"
+# ... and/or stop for a while at the Nth, so an outside kill surely lands in that stage
+# (publishing is a few renames: over before a poller could see it had begun).
+PAUSE_AT_ENV = "SCRAPER_PAUSE_AT"
 _checkpoints = 0
 
 
@@ -61,6 +64,8 @@ def checkpoint(label: str) -> None:
             handle.write(f"{_checkpoints}\t{label}\n")
     if os.environ.get(KILL_AT_ENV) == str(_checkpoints):
         os.kill(os.getpid(), signal.SIGKILL)
+    if os.environ.get(PAUSE_AT_ENV) == str(_checkpoints):
+        time.sleep(30)
 
 
 # --- the primitives -----------------------------------------------------------------------

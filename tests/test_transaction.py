@@ -153,7 +153,10 @@ def _kill_and_recover(reference, upstream, base: Path, kill: dict[str, str] | fl
         killed = rebuild(tree, upstream, kill)
         returncode = killed.returncode
     else:  # an instant: an outside kill -9 after `kill` seconds, or once the run reaches a stage
-        process = subprocess.Popen(command(tree, upstream), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = os.environ.copy()
+        if kill == "publishing":  # held mid-publishing (after its first step), so the outside kill lands there
+            env[transaction.PAUSE_AT_ENV] = str(reference["checkpoints"].index("publish upstream/testnet-errors.en.html") + 2)
+        process = subprocess.Popen(command(tree, upstream), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         if isinstance(kill, str):
             sign = tree / transaction.STATE_DIR / STAGE_SIGNS[kill]
             while not sign.exists() and process.poll() is None:
