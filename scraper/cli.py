@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from scraper import rebuild, transaction
-from scraper.catalog import changes, filterdefs, guidance, store, upstream_docs
+from scraper.catalog import changes, filterdefs, guidance, statusdefs, store, upstream_docs
 from scraper.catalog.inputs import Inputs
 from scraper.catalog.model import DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
 from scraper.ingest import fetch, guards, merge, vendored
@@ -22,6 +22,7 @@ ROOT = store.ROOT
 DEFAULT_DATA = "data/errors.json"
 DEFAULT_INPUTS = "data"
 DEFAULT_FILTERS_SOURCE = "upstream/testnet_filters.md"
+DEFAULT_STATUSES = "data/statuses.json"
 DEFAULT_FILTERS = "data/filters.json"
 DEFAULT_GUIDANCE = "data/guidance.yaml"
 
@@ -97,16 +98,31 @@ def cmd_scrape_filters(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scrape_statuses(args: argparse.Namespace) -> int:
+    files = vendored.docs_files(ROOT) | {doc: Path(path) for doc, path in (item.split("=", 1) for item in args.doc)}
+    data = statusdefs.scrape(files)
+    statusdefs.validate(data, args.output)
+    write_output(Path(args.output), store.dumps(data), "scrape-statuses")
+    print(
+        f"wrote {args.output}: {len(data['http'])} HTTP statuses, {len(data['stream_errors'])} stream error codes, "
+        f"{len(data['reject_reasons'])} reject reasons, {len(data['session_reject_reasons'])} FIX session reject reasons",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_coverage(args: argparse.Namespace) -> int:
     data = store.load(Path(args.data))
     filters = filterdefs.load(Path(args.filters))
+    statuses = statusdefs.load(Path(args.statuses))
     curated = guidance.load(Path(args.guidance))
-    report = guidance.coverage(curated, data, filters, origin=args.guidance)
+    report = guidance.coverage(curated, data, filters, origin=args.guidance, statuses=statuses)
     print(report.report())
     guidance.require_known(curated, data, filters, origin=args.guidance)  # an unknown key fails the build
+    guidance.require_known_statuses(curated, statuses, origin=args.guidance)
     unsourced = guidance.unsourced(curated)
     broken = guidance.source_problems(curated, upstream_docs.load(vendored.docs_files(ROOT)))
-    entries = sum(len(curated.get(section) or {}) for section in guidance.SECTIONS)
+    entries = sum(len(curated.get(section) or {}) for section in guidance.ALL_SECTIONS)
     print(f"{'sourced':<16} {entries - len(unsourced):>4}/{entries}")
     for line in unsourced:
         print(f"no source: {line}")
@@ -188,10 +204,21 @@ def build_parser() -> argparse.ArgumentParser:
     filters_cmd.add_argument("--page-url", help="the upstream page the anchors point into (default: detected from the content)")
     filters_cmd.set_defaults(handler=cmd_scrape_filters)
 
+    statuses_cmd = commands.add_parser(
+        "scrape-statuses", help="parse the HTTP statuses, stream errors and reject reasons of upstream's other doc pages"
+    )
+    statuses_cmd.add_argument(
+        "--doc", action="append", default=[], metavar="UPSTREAM_PATH=FILE",
+        help="read this upstream doc from FILE instead of its vendored copy (testnet/rest-api.md=rest-api.md)",
+    )
+    statuses_cmd.add_argument("-o", "--output", default=DEFAULT_STATUSES, help=f"output JSON (default {DEFAULT_STATUSES})")
+    statuses_cmd.set_defaults(handler=cmd_scrape_statuses)
+
     coverage_cmd = commands.add_parser("coverage", help="which codes, filters and messages still lack guidance")
     coverage_cmd.add_argument("--guidance", default=DEFAULT_GUIDANCE, help=f"(default {DEFAULT_GUIDANCE})")
     coverage_cmd.add_argument("--data", default=DEFAULT_DATA, help=f"(default {DEFAULT_DATA})")
     coverage_cmd.add_argument("--filters", default=DEFAULT_FILTERS, help=f"(default {DEFAULT_FILTERS})")
+    coverage_cmd.add_argument("--statuses", default=DEFAULT_STATUSES, help=f"(default {DEFAULT_STATUSES})")
     coverage_cmd.add_argument("--strict", action="store_true", help="also fail while any entry is missing")
     coverage_cmd.set_defaults(handler=cmd_coverage)
 

@@ -108,7 +108,8 @@ def test_coverage_command_lists_missing_entries_and_strict_fails_on_them(tmp_pat
 def test_coverage_command_on_the_committed_guidance_is_complete():
     result = run("coverage", "--strict")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("complete") == 4
+    assert result.stdout.count("complete") == 6  # codes, filter failures, filters page, messages, HTTP statuses, stream errors
+    assert "HTTP statuses       7/7" in result.stdout and "stream errors       4/4" in result.stdout
 
 
 # --- the file itself ----------------------------------------------------------

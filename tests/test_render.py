@@ -99,7 +99,8 @@ def test_generated_config_has_nav_and_short_links(data, pages):
     assert redirects["1013.md"] == "codes/-1013.md"
     assert redirects["codes/1013.md"] == "codes/-1013.md"
     assert redirects["filters/LOT_SIZE.md"] == "filters/lot-size.md"
-    assert len(config["nav"]) == 2 + len(data["sections"])  # home, the sections, what changed
+    assert len(config["nav"]) == 3 + len(data["sections"])  # home, the sections, other errors, what changed
+    assert config["nav"][-2] == {"HTTP statuses and other errors": "other-errors.md"}
     assert config["nav"][-1] == {"What changed upstream": "changes/index.md"}
     assert "2026-01-15" in config["copyright"]
 

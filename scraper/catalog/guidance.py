@@ -18,12 +18,14 @@ from pathlib import Path
 
 import yaml
 
-from scraper.catalog import store, upstream_docs
+from scraper.catalog import statusdefs, store, upstream_docs
 from scraper.catalog.model import ScrapeError
 from scraper.catalog.store import ROOT
 
 SCHEMA_PATH = ROOT / "data" / "guidance.schema.json"
-SECTIONS = ("codes", "filters", "messages")
+SECTIONS = ("codes", "filters", "messages")  # keyed by what data/errors.json (and the filters page) names
+STATUS_SECTIONS = ("statuses", "stream_errors")  # keyed by what data/statuses.json names
+ALL_SECTIONS = SECTIONS + STATUS_SECTIONS
 # Most careful first: the order of the published enum, the schemas and the labels.
 RETRY_CLASSES = (
     "check-status",  # the request may have executed: look before resending (-1006, -1007, HTTP 5XX)
@@ -78,7 +80,7 @@ def parse(text: str, origin: str) -> dict:
 
 def _reject_number_keys(data: dict, origin: str) -> None:
     """An unquoted code (-1021:) loads as a number; say so instead of a schema riddle."""
-    for section in SECTIONS:
+    for section in ALL_SECTIONS:
         for key in data.get(section) or {}:
             if not isinstance(key, str):
                 raise ScrapeError(f'{origin}: {section}: key {key!r} is not a string; quote it ("{key}")')
@@ -151,20 +153,38 @@ def require_known(guidance: dict, data: dict, filters: dict | None = None, origi
         raise ScrapeError(first + more)
 
 
+def check_statuses(guidance: dict, statuses: dict | None, origin: str = "data/guidance.yaml") -> list[str]:
+    """One line per ``statuses`` or ``stream_errors`` key that names no page of data/statuses.json."""
+    known = statusdefs.guidance_keys(statuses)
+    return [
+        f"{origin}: {section}: unknown key {key!r} (not in statuses.json)"
+        for section in STATUS_SECTIONS
+        for key in guidance.get(section) or {}
+        if key not in known[section]
+    ]
+
+
+def require_known_statuses(guidance: dict, statuses: dict | None, origin: str = "data/guidance.yaml") -> None:
+    problems = check_statuses(guidance, statuses, origin)
+    if problems:
+        raise ScrapeError(problems[0] + (f" (and {len(problems) - 1} more unknown keys)" if len(problems) > 1 else ""))
+
+
 def source_problems(guidance: dict, docs: dict) -> list[str]:
-    """Each guidance source whose quote its upstream section no longer holds (``docs`` from upstream_docs.load)."""
+    """Each guidance source whose quote its upstream section no longer holds (``docs`` from upstream_docs.load).
+    A ``url`` source (a user's report, where upstream says nothing) has no vendored copy to hold it to."""
     return [
         f"{section}/{key}: {problem}"
-        for section in SECTIONS
+        for section in ALL_SECTIONS
         for key, entry in (guidance.get(section) or {}).items()
         for source in entry.get("sources", [])
-        if (problem := upstream_docs.problem(docs, source))
+        if "doc" in source and (problem := upstream_docs.problem(docs, source))
     ]
 
 
 def unsourced(guidance: dict) -> list[str]:
-    """The entries that name no upstream source."""
-    return [f"{section}/{key}" for section in SECTIONS for key, entry in (guidance.get(section) or {}).items() if not entry.get("sources")]
+    """The entries that name no source."""
+    return [f"{section}/{key}" for section in ALL_SECTIONS for key, entry in (guidance.get(section) or {}).items() if not entry.get("sources")]
 
 
 @dataclass(frozen=True)
@@ -205,8 +225,10 @@ class Coverage:
         return "\n".join(lines)
 
 
-def coverage(guidance: dict, data: dict, filters: dict | None = None, origin: str = "data/guidance.yaml") -> Coverage:
-    """Which codes, filters and rejection messages still have no guidance."""
+def coverage(
+    guidance: dict, data: dict, filters: dict | None = None, origin: str = "data/guidance.yaml", statuses: dict | None = None
+) -> Coverage:
+    """Which codes, filters, rejection messages (and, given ``statuses``, HTTP statuses and stream errors) still have no guidance."""
     failures = _unique(row["filter"] for row in data["filter_failures"])
     page_only = [f["name"] for f in (filters or {}).get("filters", []) if f["name"] not in failures]
     groups = [
@@ -215,10 +237,14 @@ def coverage(guidance: dict, data: dict, filters: dict | None = None, origin: st
         ("filters page", "filters", page_only),
         ("messages", "messages", _unique(row["text"] for row in data["engine_messages"])),
     ]
+    if statuses is not None:
+        keys = statusdefs.guidance_keys(statuses)
+        groups += [("HTTP statuses", "statuses", keys["statuses"]), ("stream errors", "stream_errors", keys["stream_errors"])]
     result = []
     for label, section, expected in groups:
         if label == "filters page" and filters is None:
             continue
         have = guidance.get(section, {})
         result.append(SectionCoverage(label, section, tuple(expected), tuple(k for k in expected if k not in have)))
-    return Coverage(groups=tuple(result), unknown=tuple(check(guidance, data, filters, origin)))
+    unknown = check(guidance, data, filters, origin) + (check_statuses(guidance, statuses, origin) if statuses is not None else [])
+    return Coverage(groups=tuple(result), unknown=tuple(unknown))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from scraper.catalog import changes, filterdefs, guidance, store, upstream_docs
+from scraper.catalog import changes, filterdefs, guidance, statusdefs, store, upstream_docs
 from scraper.catalog.model import ParsedCopy, ScrapeError
 from scraper.facts import enrich
 from scraper.ingest.parse import read_source
@@ -26,10 +26,12 @@ WORDINGS_FILE = "past-wordings.json"
 WILD_FILE = "wild-wordings.json"
 OTHERS_FILE = "other-products.json"
 CHANGES_FILE = "changes.json"
+STATUSES_FILE = "statuses.json"
 # Everything a build reads from the folder besides what a rebuild writes anew.
 CURATED_FILES = (
     GUIDANCE_FILE, "guidance.schema.json", CCXT_FILE, WORDINGS_FILE,
     WILD_FILE, "wild-wordings.schema.json", OTHERS_FILE, "other-products.schema.json",
+    STATUSES_FILE,
 )
 
 
@@ -45,6 +47,7 @@ class Inputs:
     others: dict | None = None  # data/other-products.json: other Binance APIs' codes (None: none)
     docs: upstream_docs.PageFacts = field(default_factory=upstream_docs.PageFacts)  # example responses, intro, section leads
     translation: ParsedCopy | None = None  # upstream's errors_CN.md: Chinese names and descriptions (None: none)
+    statuses: dict | None = None  # data/statuses.json: HTTP statuses, stream errors, reject reasons (None: none)
 
     @classmethod
     def load(cls, folder: Path, errors: Path | None = None, docs: dict[str, Path] | None = None) -> "Inputs":
@@ -62,6 +65,7 @@ class Inputs:
             others=_optional_json(folder / OTHERS_FILE, folder / "other-products.schema.json"),
             docs=upstream_docs.page_facts(docs or {}, ERROR_PAGE_DOC),
             translation=_translation((docs or {}).get(TRANSLATION_DOC)),
+            statuses=statusdefs.load(folder / STATUSES_FILE),
         )
 
     @cached_property

@@ -13,40 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scraper.catalog.model import ScrapeError
-from scraper.ingest.parse.blocks import slugify
 from scraper.ingest.parse.filter_prose import FENCE_RE, HEADING_RE
+from scraper.ingest.parse.sections import Section, sections
 
 # Markup that renders as nothing: a quote is compared as the reader sees the text.
 _MARKUP = re.compile(r"[`*_|>]|\\(?=[^\s])")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-
-
-@dataclass(frozen=True)
-class Section:
-    doc: str  # upstream path: testnet/rest-api.md
-    title: str  # the heading's text, as written
-    anchor: str  # GitHub's id for the heading
-    text: str  # heading to the next heading of the same or a higher level, subsections included
-
-
-def sections(doc: str, markdown: str) -> list[Section]:
-    """The sections of one Markdown file, in order; headings inside code fences are code."""
-    headings: list[tuple[int, int, str]] = []  # line index, level, title
-    lines = markdown.splitlines()
-    fenced = False
-    for index, line in enumerate(lines):
-        if FENCE_RE.match(line):
-            fenced = not fenced
-        elif not fenced and (match := HEADING_RE.match(line)):
-            headings.append((index, len(match[1]), match[2]))
-    found, seen = [], {}
-    for position, (start, level, title) in enumerate(headings):
-        end = next((i for i, lvl, _ in headings[position + 1:] if lvl <= level), len(lines))
-        slug = slugify(title)  # GitHub and Docusaurus give headings the same ids (github-slugger)
-        count = seen.get(slug, 0)
-        seen[slug] = count + 1
-        found.append(Section(doc, title, f"{slug}-{count}" if count else slug, "\n".join(lines[start + 1:end])))
-    return found
 
 
 def plain(text: str) -> str:

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from scraper.catalog import guidance as guidance_mod
+from scraper.catalog import statusdefs
 from scraper.catalog.model import ScrapeError, plain_text
 
 FIX_CHANNEL = "FIX"
@@ -335,3 +336,23 @@ def enrich(data: dict, guidance: dict, filters: dict | None, ccxt: CcxtTable) ->
             for row in data["engine_messages"]
         },
     }
+
+
+def status_facts(guidance: dict, statuses: dict | None) -> dict:
+    """Facts of the HTTP status and stream error pages, keyed like the guidance's ``statuses`` and
+    ``stream_errors``: the retry class, causes and steps, and where each status is sent."""
+    guidance_mod.require_known_statuses(guidance, statuses)
+    channel_of = {"testnet/rest-api.md": "REST", "testnet/web-socket-api.md": "WebSocket API"}
+    http = {}
+    for page in statusdefs.http_pages(statuses):
+        texts = [line["text"] for line in page["said"]]
+        facts = _facts(texts, guidance.get("statuses", {}).get(page["key"]), "", [])
+        facts["channels"] = list(dict.fromkeys(channel_of[line["doc"]] for line in page["said"] if line["doc"] in channel_of))
+        http[page["key"]] = facts
+    streams = {}
+    for error in (statuses or {}).get("stream_errors", []):
+        texts = [m["text"] for m in error["messages"]]
+        facts = _facts(texts, guidance.get("stream_errors", {}).get(str(error["code"])), "", [])
+        facts["channels"] = ["WebSocket Streams"]
+        streams[str(error["code"])] = facts
+    return {"statuses": http, "stream_errors": streams}

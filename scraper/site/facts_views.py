@@ -43,12 +43,15 @@ def facts_view(site: Site, src: str, found: dict | None) -> dict | None:
         "fix": [inline(f) for f in found.get("fix", [])],
         "ccxt": [{"exception": md_text(g["exception"]), "rule": md_text(_ccxt_rule(g))} for g in found.get("ccxt", [])],
         # two quotes from one section are one link
-        "sources": list({(s["doc"], s["section"]): _source_view(s) for s in found.get("sources", [])}.values()),
+        "sources": list({(s.get("doc"), s.get("section"), s.get("url")): _source_view(s) for s in found.get("sources", [])}.values()),
     }
 
 
 def _source_view(source: dict) -> dict:
-    """An upstream doc section the guidance rests on: its file's name, the heading, a link to it."""
+    """An upstream doc section the guidance rests on: its file's name, the heading, a link to it;
+    or, where upstream says nothing, the public report it rests on."""
+    if "url" in source:
+        return {"doc": "report", "section": md_text(source["url"].split("://", 1)[1]), "url": safe_url(source["url"])}
     return {
         "doc": source["doc"],
         "section": md_text(source["section"]),

@@ -139,6 +139,7 @@ class Curated:
     definitions: dict[str, dict]
     reviewed: str = ""  # when the guidance was last checked against upstream's docs
     docs: upstream_docs.PageFacts = field(default_factory=upstream_docs.PageFacts)  # what upstream's docs add
+    statuses: dict | None = None  # data/statuses.json: HTTP statuses, stream errors, reject reasons
 
     @classmethod
     def of(cls, inputs: Inputs) -> "Curated":
@@ -151,9 +152,10 @@ class Curated:
             for section in guidance.SECTIONS
         }
         facts = enrich.enrich(inputs.errors, curated, inputs.filters, inputs.ccxt)
+        facts |= enrich.status_facts(inputs.guidance, inputs.statuses)
         return cls(
             facts=facts, filters=inputs.filters, definitions=filterdefs.by_name(inputs.filters),
-            reviewed=inputs.guidance["reviewed"], docs=inputs.docs,
+            reviewed=inputs.guidance["reviewed"], docs=inputs.docs, statuses=inputs.statuses,
         )
 
 

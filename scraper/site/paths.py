@@ -73,6 +73,18 @@ def section_path(slug: str) -> str:
     return f"sections/{slug}/"
 
 
+def http_path(key: str) -> str:
+    """'429' -> 'http/429/'; a class: '4xx' -> 'http/4xx/'"""
+    return f"http/{key}/"
+
+
+def stream_error_path(code: int) -> str:
+    return f"ws-streams/{code}/"
+
+
+OTHER_ERRORS_PAGE = "other-errors/"
+REJECT_REASONS_PAGE = "user-data-stream/order-reject-reasons/"
+SESSION_REJECT_PAGE = "fix/session-reject-reasons/"
 FILTERS_INDEX = "filters/"
 MESSAGES_INDEX = "messages/"
 CHANGES_PAGE = "changes/"

@@ -14,11 +14,11 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from scraper.catalog import store
+from scraper.catalog import statusdefs, store
 from scraper.catalog.inputs import Inputs
 from scraper.catalog.store import dumps
 from scraper.search import search_index
-from scraper.site import feed
+from scraper.site import feed, status_views
 from scraper.site.config import GENERATED_CONFIG, generated_config
 from scraper.site.facts_views import published_data
 from scraper.site.markup import md_text
@@ -78,6 +78,16 @@ def build_pages(inputs: Inputs, curated: "Curated | None" = None) -> dict[str, s
     for code in site.removed_codes():
         put("removed_code.md.j2", removed_code_page(site, code))
     put("changes.md.j2", changes_page(site))
+    statuses = curated.statuses
+    if statuses:
+        put("other_errors.md.j2", status_views.other_errors_page(site, statuses))
+        for page in statusdefs.http_pages(statuses):
+            put("http_status.md.j2", status_views.http_page(site, page))
+        anchor = statuses["anchors"]["testnet/web-socket-streams.md › Error Messages"]
+        for error in statuses["stream_errors"]:
+            put("stream_error.md.j2", status_views.stream_error_page(site, error, anchor))
+        put("reasons.md.j2", status_views.reject_reasons_page(site, statuses))
+        put("reasons.md.j2", status_views.session_reject_page(site, statuses))
     pages["changes/feed.xml"] = feed.atom_feed(site.history)
     pages[GENERATED_CONFIG] = json.dumps(generated_config(site), ensure_ascii=False, indent=2) + "\n"
     return pages
@@ -98,5 +108,8 @@ def render(inputs: Inputs, out_dir: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
     (out_dir / "errors.json").write_text(dumps(published_data(inputs.errors, curated.facts)), encoding="utf-8")
+    if inputs.statuses:  # the statuses and stream errors, for tools, beside errors.json
+        (out_dir / "statuses.json").write_text(dumps(inputs.statuses), encoding="utf-8")
+        shutil.copyfile(statusdefs.SCHEMA_PATH, out_dir / "statuses.schema.json")
     search_index.write_index(inputs, out_dir / search_index.INDEX_PATH)
     shutil.copyfile(store.SCHEMA_PATH, out_dir / "errors.schema.json")

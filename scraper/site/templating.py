@@ -31,6 +31,8 @@ class Labels:
     unknown_date: str
     report_title: str  # a new issue's title; {page} is the page's path
     report_body: str
+    docs: dict[str, str]  # upstream's doc files, as a source names them
+    http_reasons: dict[str, str]  # the reason phrase of each HTTP status page
 
     def locale(self, locale: str) -> str:
         return self.locales.get(locale, locale)
@@ -75,4 +77,6 @@ def labels() -> Labels:
         unknown_date=module.unknown_date,
         report_title=module.report_title,
         report_body=module.report_body,
+        docs=dict(module.docs),
+        http_reasons=dict(module.http_reasons),
     )

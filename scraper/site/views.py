@@ -15,6 +15,7 @@ from scraper.site.facts_views import FILTER_DOCS_URL, definition_view, facts_vie
 from scraper.site.markup import code_fence, front_matter_value, md_inline, md_text, placeholder_help, placeholder_mark, safe_url
 from scraper.site.model import Site
 from scraper.site.paths import html_href, md_href, src_of, url_of
+from scraper.site.status_views import status_links_of_code
 from scraper.site.templating import labels
 
 
@@ -121,6 +122,7 @@ def code_page(site: Site, code: dict) -> dict:
         "filters_index": md_href(src, src_of(paths.FILTERS_INDEX)),
         "messages_index": md_href(src, src_of(paths.MESSAGES_INDEX)),
         "related": [_code_link(site, src, c) for c in site.code_links.get(code["code"], []) if c in site.codes],
+        "http_statuses": status_links_of_code(site, src, code["code"]),
         "seen": _seen_view(site.seen(f"code:{code['code']}")),
         "changes": md_href(src, src_of(paths.CHANGES_PAGE)),
         "facts": facts_view(site, src, site.facts("codes", str(code["code"]))),

@@ -1,0 +1,91 @@
+"""The errors beyond the error page (issue 14): read from upstream's vendored docs, one page each, linked both ways."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, committed_inputs
+
+from scraper.catalog import statusdefs
+from scraper.catalog.model import ScrapeError
+from scraper.ingest import vendored
+from scraper.ingest.parse.statuses import DOCS, read_statuses
+from scraper.site import render
+
+
+@pytest.fixture(scope="module")
+def texts() -> dict[str, str]:
+    files = vendored.docs_files(ROOT)
+    return {doc: files[doc].read_text(encoding="utf-8") for doc in DOCS}
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    return render.build_pages(committed_inputs())
+
+
+def test_the_committed_data_is_what_the_vendored_docs_say():
+    assert committed_inputs().statuses == statusdefs.scrape(vendored.docs_files(ROOT))
+
+
+def test_every_status_and_stream_code_upstream_lists_has_its_page(texts, pages):
+    parsed = read_statuses(texts)
+    documented = {s.status for s in parsed.http if any(line.doc == "testnet/rest-api.md" for line in s.said)}
+    for status in parsed.http:
+        assert f"http/{statusdefs.page_key(status.status, documented)}.md" in pages
+    assert {"http/429.md", "http/418.md", "http/403.md", "http/409.md", "http/4xx.md", "http/5xx.md", "http/451.md"} <= set(pages)
+    for error in parsed.stream_errors:
+        page = pages[f"ws-streams/{error.code}.md"]
+        assert all(message.description.split("`")[0][:20] in page for message in error.messages)
+    assert [e.code for e in parsed.stream_errors] == [0, 1, 2, 3]
+    reasons = pages["user-data-stream/order-reject-reasons.md"]
+    assert all(f"<code>{r.reason.replace('_', '&#95;')}</code>" in reasons for r in parsed.reject_reasons), reasons
+    assert "(../messages/account-has-insufficient-balance-for-requested-action.md)" in reasons
+    session = pages["fix/session-reject-reasons.md"]
+    assert all(f"<code>{r.name.replace('_', '&#95;')}</code>" in session for r in parsed.session_reject_reasons)
+
+
+@pytest.mark.parametrize("status, code", [("429", -1003), ("418", -1003), ("5xx", -1006), ("5xx", -1007), ("409", -2021)])
+def test_statuses_and_codes_link_both_ways(pages, status, code):
+    assert f"(../codes/{code}.md)" in pages[f"http/{status}.md"]
+    assert f"(../http/{status}.md)" in pages[f"codes/{code}.md"]
+
+
+def test_5xx_warns_that_the_execution_status_is_unknown(pages):
+    assert "Execution status unknown" in pages["http/5xx.md"]
+    assert "Execution status unknown" not in pages["http/429.md"]
+
+
+def test_451_says_upstream_does_not_document_it(pages):
+    page = pages["http/451.md"]
+    assert "Upstream's docs do not document this status" in page
+    assert "github.com/" in page  # the reports it rests on
+
+
+@pytest.mark.parametrize(
+    "doc, old, new, says",
+    [
+        ("testnet/rest-api.md", "## HTTP Return Codes", "## HTTP status codes", "no section titled 'HTTP Return Codes'"),
+        ("testnet/web-socket-streams.md", '{"code": 1, "msg"', '{"kode": 1, "msg"', "a row that is not an error message"),
+        ("testnet/fix-api.md", "SessionRejectReason", "RejectReasonOfSession", "no SessionRejectReason (373) values"),
+    ],
+)
+def test_a_section_gone_or_reshaped_is_refused_in_one_line(texts, doc, old, new, says):
+    changed = dict(texts) | {doc: texts[doc].replace(old, new)}
+    with pytest.raises(ScrapeError, match="^" + doc.replace(".", r"\.")) as raised:
+        read_statuses(changed)
+    assert says in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_scrape_statuses_command_refuses_a_broken_doc_without_a_traceback(tmp_path):
+    broken = tmp_path / "rest-api.md"
+    broken.write_text("# REST API\n\nnothing about statuses\n", encoding="utf-8")
+    output = tmp_path / "statuses.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "scraper", "scrape-statuses", "--doc", f"testnet/rest-api.md={broken}", "-o", str(output)],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 1 and not output.exists()
+    assert result.stderr.strip().count("\n") == 0 and "HTTP Return Codes" in result.stderr and "Traceback" not in result.stderr
