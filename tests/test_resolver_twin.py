@@ -9,6 +9,7 @@ from conftest import FIXTURES, ROOT, committed_inputs, inputs_with
 from support.evaluate import (
     COLLECTED_DEV_PATH,
     HOLDOUT_PATH,
+    HTTP_PATH,
     browser_answers,
     harness,
     load_cases,
@@ -35,7 +36,7 @@ def data() -> dict:
 def corpus(data: dict) -> list[str]:
     """Many real texts with many words: every upstream text of the data, and ccxt's whole exception table."""
     texts = [case.input for case in load_cases()] + UNIT_INPUTS
-    texts += [case.input for path in (COLLECTED_DEV_PATH, HOLDOUT_PATH) for case in load_cases(path)]
+    texts += [case.input for path in (COLLECTED_DEV_PATH, HOLDOUT_PATH, HTTP_PATH) for case in load_cases(path)]
     for code in data["codes"]:
         texts += [code["name"]] + [m["plain"] for m in code["messages"]]
     for row in data["engine_messages"] + data["filter_failures"]:

@@ -45,6 +45,8 @@ def test_eval_accuracy_in_the_search_box(search):
         ('{"code":-2010,"msg":"Account has insufficient balance for requested action."}', "messages/account-has-insufficient-balance-for-requested-action/"),
         ("消息无效", "codes/-1013/"),  # upstream's Chinese name, typed through an input method
         ("下单失败：账户金额不足", "messages/account-has-insufficient-balance-for-requested-action/"),
+        ("requests.exceptions.HTTPError: 429 Client Error: Too Many Requests for url: https://api.binance.com/api/v3/order", "http/429/"),
+        ('{"code": 2, "msg": "Invalid request: property name must be a string"}', "ws-streams/2/"),
     ],
 )
 def test_first_result_and_enter(search, typed, path):

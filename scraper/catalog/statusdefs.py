@@ -29,6 +29,22 @@ UNDOCUMENTED_HTTP = ("451",)
 RELATED_CODES = {"429": (-1003,), "418": (-1003,), "5xx": (-1006, -1007), "409": (-2021,)}
 
 
+# What a paste calls a status without its number: the reason phrases of RFC 9110 (429: RFC 6585,
+# 451: RFC 7725, 418: RFC 2324) as HTTP stacks print them, .NET's HttpStatusCode names
+# (Binance.Net prints "TooManyRequests"), and the 451 body's own words.  Sources, per client:
+# tests/fixtures/eval/http-wrappers.md.  409's "Conflict" is left out: Spot's -1182 says "Conflicting fields".
+HTTP_PHRASES = {
+    "451": ("Service unavailable from a restricted location", "Unavailable For Legal Reasons", "UnavailableForLegalReasons"),
+    "429": ("Too Many Requests", "TooManyRequests"),
+    "418": ("I'm a teapot",),
+    "403": ("Forbidden",),
+    "5xx": (
+        "Internal Server Error", "InternalServerError", "Bad Gateway", "BadGateway", "Service Unavailable",
+        "ServiceUnavailable", "Gateway Timeout", "Gateway Time-out", "GatewayTimeout",
+    ),
+}
+
+
 def to_dict(statuses: Statuses, texts: dict[str, str]) -> dict:
     """The parsed lists, and which copy of each doc they were read from."""
     sources = {doc: {"sha256": hashlib.sha256(texts[doc].encode("utf-8")).hexdigest()} for doc in DOCS}

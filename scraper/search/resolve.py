@@ -47,6 +47,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from scraper.search.evidence import CodeEvidence, find_code, segments
+from scraper.search.http_status import http_page, stream_page
 from scraper.search.scoring import Compiled, best, best_partial, compiled, foreign_message, only_page_of_words, score_entries
 from scraper.search.words import WORD_RE, deletions, normalize, words
 
@@ -57,7 +58,7 @@ from scraper.search.words import WORD_RE, deletions, normalize, words
 class Match:
     code: int | None  # the code the text pins down; None when the page's message comes with several codes
     name: str | None  # the code's name, or the filter's
-    kind: str  # code | filter | message | not-found | other-product
+    kind: str  # code | filter | message | http | ws-stream | not-found | other-product
     message: str | None  # the upstream message text that matched (an old wording if that is what matched)
     path: str | None  # the site page, spelled by scraper.paths; None when not found or another product's
     codes: tuple[int, ...] = ()  # the codes the page is about (the candidates when ``code`` is None)
@@ -80,6 +81,8 @@ def _match(index: dict, page_number: int, code: int | None, message: str | None)
         code = codes[0]
     if code is not None and code not in codes:
         codes = [code]  # "Market is closed." sent with a code the table does not list: the text says which
+    if page["kind"] in STATUS_KINDS:
+        return Match(code=None, name=page["name"], kind=page["kind"], message=page["text"], path=page["path"], codes=())
     if page["kind"] == "code":
         name = page["name"]
     elif page["kind"] == "filter":
@@ -151,6 +154,7 @@ def reused_product(c: Compiled, text: str, code: int) -> Match | None:
 
 
 ROWS = ("message", "filter")
+STATUS_KINDS = ("http", "ws-stream")
 
 
 def _resolve_with_code(c: Compiled, text: str, code: CodeEvidence) -> Match:
@@ -211,11 +215,23 @@ def resolve(index: dict, text: str) -> Match | None:
         return None
     code = find_code(index, text)
     if code is not None and not code.known:
+        stream = stream_page(index, text, code)  # {"code": 2, "msg": "Invalid request: …"}: the streams' own codes
+        if stream is not None:
+            return _match(index, stream, None, None)
         other = other_product(index, code.value)
         if other is not None:
             return other
+        status = http_page(index, text)  # the 451 body's "code": 0
+        if status is not None:
+            return _match(index, status, None, None)
         return Match(code=code.value, name=None, kind="not-found", message=None, path=None, codes=())
     page = filter_page(index, text)
     if page is not None:
         return _match(index, page, code.value if code else None, None)
-    return _resolve_with_code(c, text, code) if code is not None else _resolve_without_code(c, text)
+    if code is not None:
+        return _resolve_with_code(c, text, code)
+    found = _resolve_without_code(c, text)
+    if found is None:  # no Spot message or name: an HTTP status, if the text names one
+        status = http_page(index, text)
+        return _match(index, status, None, None) if status is not None else None
+    return found

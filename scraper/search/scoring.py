@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 # 2: the regular expressions travel in the index; 3: so do the labels; 4: other products' codes;
 # 5: entries without their words (each resolver reads them from the text), other products' messages
-INDEX_FORMAT = 5
+# 6: HTTP status and WebSocket Streams error pages
+INDEX_FORMAT = 6
 
 # The tuning travels inside the index, so the twin cannot drift from it.  Chosen on
 # tests/fixtures/eval/pasted-errors-dev.tsv (all 135 right) and checked against ccxt's

@@ -17,7 +17,7 @@ from scraper.catalog import store
 from scraper.catalog.inputs import Inputs
 from scraper.catalog.model import NAME_RE, CodeEntry, ParsedCopy, SourceInfo, TableRow, carrier_codes, plain_text
 from scraper.ingest.parse import read_source
-from scraper.search import evidence, resolve
+from scraper.search import evidence, resolve, status_index
 from scraper.search import words as search_words
 from scraper.search.scoring import INDEX_FORMAT, TUNING
 from scraper.search.words import CJK_RE, IDEOGRAPH_RE, keywords, message_items, normalize
@@ -77,7 +77,9 @@ def index_for(inputs: Inputs) -> dict:
     filters), the filters only the filters page defines, upstream's Chinese translation, the
     wordings seen in the wild and the other Binance products' codes, all from the same inputs."""
     history = [wordings_as_copy(inputs.wordings)] if inputs.wordings else None
-    return build_index(inputs.shown, history, wild=inputs.wild, others=inputs.others, translation=inputs.translation)
+    return build_index(
+        inputs.shown, history, wild=inputs.wild, others=inputs.others, translation=inputs.translation, statuses=inputs.statuses
+    )
 
 
 # The regular expressions resolver.js compiles from the index instead of spelling them again:
@@ -100,6 +102,7 @@ SHARED_PATTERNS = {
     "field_end": evidence.FIELD_END_RE,
     "leading_noise": evidence.LEADING_NOISE_RE,
     "filter_failure": resolve.FILTER_FAILURE_RE,
+    **status_index.HTTP_PATTERNS,
 }
 
 
@@ -298,15 +301,18 @@ def build_index(
     wild: dict | None = None,
     others: dict | None = None,
     translation: ParsedCopy | None = None,
+    statuses: dict | None = None,
 ) -> dict:
     """The lookup index of one ``errors.json``: exactly what ``resolve`` and ``resolver.js`` read.
 
     ``history``: parsed old copies of the upstream page (see ``scraper.search_index.read_history``);
     without it, old wordings and renamed filters are not recognised.  ``wild``: wordings seen
     in the wild; ``others``: other Binance products' codes (see :func:`others_index`);
-    ``translation``: upstream's Chinese copy, whose names and descriptions lead to the pages they translate.
+    ``translation``: upstream's Chinese copy, whose names and descriptions lead to the pages they translate;
+    ``statuses``: data/statuses.json, whose HTTP status and stream error pages follow the error page's.
     """
     pages = _pages(data)
+    pages += status_index.status_pages(statuses)
     old_texts, renamed = history_texts(data, pages, history) if history is not None else ([], {})
     names: dict[str, int] = {}
     for i, page in enumerate(pages):
@@ -316,6 +322,7 @@ def build_index(
     for old_name, new_name in renamed.items():
         names.setdefault(old_name, filter_pages[new_name])
     texts = current_texts(data, pages) + old_texts + translated_texts(data, pages, translation)
+    texts += status_index.status_texts(pages, statuses)
     said = {message_key(text) for _, text in texts}
     # a wording upstream says now or said once already leads where upstream puts it
     wild_said = {word_key(wording["text"]) for wording in (wild or {}).get("wordings", [])}
@@ -345,6 +352,7 @@ def build_index(
         "labels": {"kinds": labels().kinds},
         "as_of": store.retrieved_on(data),
         "others": others_index(others, {code["code"] for code in data["codes"]}, {word_key(text) for _, text in texts} | wild_said),
+        "statuses": status_index.statuses_index(pages, statuses),
     }
 
 

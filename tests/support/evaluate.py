@@ -38,9 +38,11 @@ EVAL_PATH = EVAL_FOLDER / "pasted-errors-dev.tsv"
 # may be tuned on, the held-out half never is, and make eval reports it apart.
 COLLECTED_DEV_PATH = EVAL_FOLDER / "collected-dev.tsv"
 HOLDOUT_PATH = EVAL_FOLDER / "collected-holdout.tsv"
+HTTP_PATH = EVAL_FOLDER / "collected-http.tsv"  # HTTP status pastes, collected after the split: tuned on
 EVAL_SETS = (
     ("dev, tuned on: shared pasted errors", EVAL_PATH),
     ("dev, tuned on: own collection", COLLECTED_DEV_PATH),
+    ("dev, tuned on: own HTTP status pastes", HTTP_PATH),
     ("held out, never tuned on: own collection", HOLDOUT_PATH),
 )
 DATA_PATH = ROOT / "data" / "errors.json"
@@ -54,6 +56,7 @@ class Case:
     expected_message: str | None  # when given, the page must be this message's page
     source_url: str
     expected_product: str | None = None  # other:<product>: another Binance API's code, named as that product's
+    expected_path: str | None = None  # http:<page> or ws-streams:<code>: the page of a status or stream error
     kind: str = "pasted"  # the class of paste (exact, old-wording, typo, chinese, ...); the shared set has none
     origin: str = "real"  # real: pasted somewhere (source_url); constructed: written here from a source
 
@@ -65,13 +68,16 @@ def load_cases(path: Path = EVAL_PATH) -> list[Case]:
     for row in rows:
         expected = row["expected_code"]
         product = expected.removeprefix("other:") if expected.startswith("other:") else None
+        kind, _, page = expected.partition(":")
+        path = f"{kind}/{page}/" if kind in ("http", "ws-streams") else None
         cases.append(
             Case(
                 input=row["input"],
-                expected_code=None if expected == "NONE" or product else int(expected),
+                expected_code=None if expected == "NONE" or product or path else int(expected),
                 expected_message=row["expected_message"] or None,
                 source_url=row["source_url"],
                 expected_product=product,
+                expected_path=path,
                 kind=row.get("class") or "pasted",
                 origin=row.get("origin") or "real",
             )
@@ -93,8 +99,10 @@ def judge(data: dict, case: Case, answer: dict | None) -> bool:
     expected message must be on that page: a code page listing it, or the message's own row page."""
     if case.expected_product is not None:
         return answer is not None and answer["kind"] == "other-product" and case.expected_product in answer["products"]
-    if case.expected_code is None:  # another product's code, named as such, is no Spot page either
-        return answer is None or answer["kind"] in ("not-found", "other-product")
+    if case.expected_path is not None:
+        return answer is not None and answer["path"] == case.expected_path
+    if case.expected_code is None:  # no Spot page: another product's code, an HTTP status or stream error page
+        return answer is None or answer["kind"] in ("not-found", "other-product", "http", "ws-stream")
     if answer is None or answer["kind"] == "not-found":
         return False
     code_ok = answer["code"] == case.expected_code or (answer["code"] is None and case.expected_code in answer["codes"])
@@ -128,7 +136,11 @@ class Report:
         if len(classes) > 1:
             out.append("  by class: " + ", ".join(f"{kind} {right}/{total}" for kind, (right, total) in classes.items()))
         for case, answer in self.misses:
-            expected = f"other:{case.expected_product}" if case.expected_product else "NONE" if case.expected_code is None else str(case.expected_code)
+            expected = (
+                f"other:{case.expected_product}" if case.expected_product
+                else case.expected_path if case.expected_path
+                else "NONE" if case.expected_code is None else str(case.expected_code)
+            )
             if case.expected_message:
                 expected += f" {case.expected_message!r}"
             got = "nothing" if answer is None else f"{answer['kind']} {answer['code']} {answer['path'] or ','.join(answer.get('products', []))}"

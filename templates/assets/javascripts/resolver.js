@@ -13,7 +13,7 @@
 (function (root) {
   "use strict";
 
-  var INDEX_FORMAT = 5;
+  var INDEX_FORMAT = 6;
 
   // --- words -------------------------------------------------------------------
 
@@ -21,6 +21,7 @@
   // The regular expressions come in the index (index.patterns, written by
   // scraper/search/search_index.py from the Python ones): one spelling for both twins.
   var WHITESPACE_RE, JSON_ESCAPE_RE, QUOTES_RE, PLACEHOLDER_RE, WORD_RE, TOKEN_RE, PHRASE_TOKEN_RE, DIGITS_RE;
+  var HTTP_RES = [];
   var CODE_CONTEXT_RE, CJK_CODE_BEFORE_RE, CJK_CODE_AFTER_RE, SIGNED_RE, ONLY_NUMBER_RE, FILTER_FAILURE_RE, MESSAGE_FIELD_RE, FIELD_END_RE, LEADING_NOISE_RE;
 
   // Flags are the only part that is JavaScript's: "g" where every match is wanted.
@@ -34,6 +35,7 @@
     PHRASE_TOKEN_RE = new RegExp(p.phrase_token, "g");
     DIGITS_RE = new RegExp(p.digits);
     CODE_CONTEXT_RE = new RegExp(p.code_context, "g");
+    HTTP_RES = [p.http_context, p.http_reason, p.http_request, p.http_only].map(function (source) { return new RegExp(source, "g"); });
     CJK_CODE_BEFORE_RE = new RegExp(p.cjk_code_before, "g");
     CJK_CODE_AFTER_RE = new RegExp(p.cjk_code_after, "g");
     SIGNED_RE = new RegExp(p.signed, "g");
@@ -263,6 +265,8 @@
       }));
     });
     c.otherCodes = toMap(index.others.codes);
+    c.http = toMap(index.statuses.http);
+    c.streams = toMap(index.statuses.streams);
     // Their own codes' messages, whole and ending a phrase, found through their first keyword.
     c.foreign = new Map();
     index.others.messages.forEach(function (message) {
@@ -440,6 +444,9 @@
     if (code === null && codes.length === 1) code = codes[0];
     if (code !== null && codes.indexOf(code) < 0) codes = [code];
     var name;
+    if (page.kind === "http" || page.kind === "ws-stream") {
+      return { code: null, name: page.name, kind: page.kind, message: page.text, path: page.path, codes: [], products: [] };
+    }
     if (page.kind === "code") {
       name = page.name;
     } else if (page.kind === "filter") {
@@ -451,6 +458,37 @@
       message = page.text;
     }
     return { code: code, name: name, kind: page.kind, message: message, path: page.path, codes: codes, products: [] };
+  }
+
+  // Python's http_status.http_page(): a status number where clients print one, else a phrase naming it.
+  function httpPage(c, text) {
+    var http = c.http;
+    if (http.size === 0) return null;
+    for (var p = 0; p < HTTP_RES.length; p++) {
+      for (var found of text.matchAll(HTTP_RES[p])) {
+        var number = found[1];
+        var key = http.has(number) ? number : http.has(number[0] + "xx") ? number[0] + "xx" : null;
+        if (key !== null) return http.get(key);
+      }
+    }
+    var spaced = " " + words(text).join(" ") + " ";
+    var phrases = c.index.statuses.phrases;
+    for (var i = 0; i < phrases.length; i++) {
+      if (spaced.indexOf(" " + phrases[i][0] + " ") >= 0) return http.get(phrases[i][1]);
+    }
+    return null;
+  }
+
+  // Python's http_status.stream_page(): a stream code with a word its messages start with.
+  function streamPage(c, text, code) {
+    var key = String(code.value);
+    if (!c.streams.has(key)) return null;
+    var found = new Set(words(text));
+    var families = c.index.statuses.stream_families[key] || [];
+    var fits = families.some(function (family) {
+      return family.split(" ").some(function (word) { return found.has(word); });
+    });
+    return fits ? c.streams.get(key) : null;
   }
 
   function otherProductMatch(c, code, products) {
@@ -594,13 +632,21 @@
     if (!text) return null;
     var code = findCode(c, text);
     if (code !== null && !code.known) {
+      var stream = streamPage(c, text, code); // {"code": 2, "msg": "Invalid request: …"}: the streams' own codes
+      if (stream !== null) return match(c, stream, null, null);
       var other = otherProduct(c, code.value);
       if (other !== null) return other;
+      var status = httpPage(c, text); // the 451 body's "code": 0
+      if (status !== null) return match(c, status, null, null);
       return { code: code.value, name: null, kind: "not-found", message: null, path: null, codes: [], products: [] };
     }
     var page = filterPage(c, text);
     if (page !== null) return match(c, page, code ? code.value : null, null);
-    return code !== null ? resolveWithCode(c, text, code) : resolveWithoutCode(c, text);
+    if (code !== null) return resolveWithCode(c, text, code);
+    var found = resolveWithoutCode(c, text);
+    if (found !== null) return found;
+    var byStatus = httpPage(c, text); // no Spot message or name: an HTTP status, if the text names one
+    return byStatus !== null ? match(c, byStatus, null, null) : null;
   }
 
   function load(index) {

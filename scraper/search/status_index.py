@@ -1,0 +1,73 @@
+"""The part of the lookup index for the errors beyond the error page: HTTP status pages and
+WebSocket Streams error pages, the phrases that name a status, and the stream messages."""
+
+from __future__ import annotations
+
+import re
+
+from scraper.catalog import statusdefs
+from scraper.search.words import normalize, words
+from scraper.site import paths
+from scraper.site.templating import labels
+
+# A status number where clients print one (on the normalized text; tests/fixtures/eval/http-wrappers.md):
+# "HTTP 429", "HTTP/1.1 429", "status code 429", "status: 451", "Response code 429", "<Response [451]>",
+# "error #418"; "429 Client Error", "418 I'm a teapot", "429 (Too Many Requests)"; ccxt's "binance GET https://… 451".
+HTTP_CONTEXT_RE = re.compile(
+    r"(?:http(?:/[0-9.]+)?(?: (?:status|code|status code|error))?|status(?: ?code)?|status_code|response(?: code)?"
+    r"|returned(?: code)?|error ?#|<(?:response \[|title>|h1>))"  # read in a pasted page, never written
+    r"[ :=#(\[]{0,3}([45][0-9]{2})(?![0-9])"
+)
+# ... and where a page says it: CloudFront's "<H1>403 ERROR</H1>", nginx's "<title>502 Bad Gateway</title>"
+HTTP_REASON_RE = re.compile(
+    r"(?<![0-9.\-])([45][0-9]{2}) ?[:(\-]? ?(?:client error|server error|too many requests|i'm a teapot|forbidden"
+    r"|conflict|unavailable for legal reasons|internal server error|bad gateway|service unavailable|gateway time-?out"
+    r"|bad request|not found|gone|error(?![a-z]))"
+)
+HTTP_REQUEST_RE = re.compile(r"(?:get|post|put|delete) https?://[^ ]+ ([45][0-9]{2})(?![0-9])")
+HTTP_ONLY_RE = re.compile(r"^(?:http )?([45][0-9]{2})$")
+HTTP_PATTERNS = {
+    "http_context": HTTP_CONTEXT_RE,
+    "http_reason": HTTP_REASON_RE,
+    "http_request": HTTP_REQUEST_RE,
+    "http_only": HTTP_ONLY_RE,
+}
+
+
+def _stream_family(plain: str) -> str:
+    """What every message of a stream code starts with: "Invalid request", "Invalid JSON"."""
+    return " ".join(words(normalize(plain.split(":")[0])))
+
+
+def status_pages(statuses: dict | None) -> list[dict]:
+    """The index pages of the status and stream error pages, in site order."""
+    pages = []
+    for page in statusdefs.http_pages(statuses):
+        title = f"HTTP {page['key'].upper()}" + (f" {labels().http_reasons[page['key']]}" if page["key"] in labels().http_reasons else "")
+        pages.append({"kind": "http", "name": page["key"], "text": title, "path": paths.http_path(page["key"]), "codes": []})
+    for error in (statuses or {}).get("stream_errors", []):
+        text = f"WebSocket Streams error {error['code']}"
+        pages.append({"kind": "ws-stream", "name": str(error["code"]), "text": text, "path": paths.stream_error_path(error["code"]), "codes": []})
+    return pages
+
+
+def status_texts(pages: list[dict], statuses: dict | None) -> list[tuple[int, str]]:
+    """(page, message) for each WebSocket Streams message: a paste of one lands on its code's page."""
+    streams = {page["name"]: i for i, page in enumerate(pages) if page["kind"] == "ws-stream"}
+    return [(streams[str(e["code"])], m["plain"]) for e in (statuses or {}).get("stream_errors", []) for m in e["messages"]]
+
+
+def statuses_index(pages: list[dict], statuses: dict | None) -> dict:
+    """Which page each status and stream code is on, and the words that name them."""
+    http = {page["name"]: i for i, page in enumerate(pages) if page["kind"] == "http"}
+    streams = {page["name"]: i for i, page in enumerate(pages) if page["kind"] == "ws-stream"}
+    phrases = [
+        [" ".join(words(normalize(phrase))), key]
+        for key, found in statusdefs.HTTP_PHRASES.items() if key in http
+        for phrase in found
+    ]
+    phrases.sort(key=lambda item: (-len(item[0]), item[0]))  # the longest first: "service unavailable from a restricted location"
+    families = {}
+    for error in (statuses or {}).get("stream_errors", []):
+        families[str(error["code"])] = sorted({_stream_family(m["plain"]) for m in error["messages"]})
+    return {"http": http, "phrases": phrases, "streams": streams, "stream_families": families}
