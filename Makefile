@@ -19,7 +19,7 @@ help:
 	@echo "make test     run every test"
 	@echo "make data     re-scrape the vendored snapshot into $(DATA)"
 	@echo "make rebuild  fetch upstream; replace data, changelog, snapshot and site all or nothing"
-	@echo "              (UPSTREAM_EN=URL UPSTREAM_ZH=URL, REBUILD_FLAGS=--allow-removal / --allow-english-only)"
+	@echo "              (UPSTREAM_EN=URL UPSTREAM_ZH=URL UPSTREAM_FILTERS=URL UPSTREAM_REST_API=URL ..., REBUILD_FLAGS=--allow-removal / --allow-english-only)"
 	@echo "make coverage guidance still missing for codes, filters or messages"
 	@echo "make eval     top-1 accuracy on pasted errors: command line and the site's search box"
 	@echo "make check    longer checks: 3000 fuzzed inputs, the 100x synthetic site, every kill checkpoint, every page on a phone"
@@ -65,8 +65,16 @@ test: $(STAMP) $(AXE)
 UPSTREAM_EN ?=
 UPSTREAM_ZH ?=
 UPSTREAM_FILTERS ?=
+UPSTREAM_REST_API ?=
+UPSTREAM_WS_API ?=
+UPSTREAM_WS_STREAMS ?=
+UPSTREAM_USER_DATA_STREAM ?=
+UPSTREAM_FIX_API ?=
 REBUILD_FLAGS ?=
-REBUILD_URLS = $(if $(UPSTREAM_EN),--en "$(UPSTREAM_EN)") $(if $(UPSTREAM_ZH),--zh "$(UPSTREAM_ZH)") $(if $(UPSTREAM_FILTERS),--filters "$(UPSTREAM_FILTERS)")
+REBUILD_URLS = $(if $(UPSTREAM_EN),--en "$(UPSTREAM_EN)") $(if $(UPSTREAM_ZH),--zh "$(UPSTREAM_ZH)") $(if $(UPSTREAM_FILTERS),--filters "$(UPSTREAM_FILTERS)") \
+	$(if $(UPSTREAM_REST_API),--rest-api "$(UPSTREAM_REST_API)") $(if $(UPSTREAM_WS_API),--ws-api "$(UPSTREAM_WS_API)") \
+	$(if $(UPSTREAM_WS_STREAMS),--ws-streams "$(UPSTREAM_WS_STREAMS)") $(if $(UPSTREAM_USER_DATA_STREAM),--user-data-stream "$(UPSTREAM_USER_DATA_STREAM)") \
+	$(if $(UPSTREAM_FIX_API),--fix-api "$(UPSTREAM_FIX_API)")
 
 # The only target that touches the network.
 rebuild: $(STAMP)

@@ -11,7 +11,7 @@ from pathlib import Path
 from scraper import rebuild, transaction
 from scraper.catalog import changes, filterdefs, guidance, statusdefs, store, upstream_docs
 from scraper.catalog.inputs import Inputs
-from scraper.catalog.model import DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
+from scraper.catalog.model import DEFAULT_DOC_URLS, DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
 from scraper.ingest import fetch, guards, merge, vendored
 from scraper.ingest.parse import read_source
 from scraper.ingest.parse.filters import read_filters_source
@@ -23,6 +23,14 @@ DEFAULT_DATA = "data/errors.json"
 DEFAULT_INPUTS = "data"
 DEFAULT_FILTERS_SOURCE = "upstream/testnet_filters.md"
 DEFAULT_STATUSES = "data/statuses.json"
+# rebuild's options for upstream's other doc pages (make: UPSTREAM_REST_API, UPSTREAM_WS_API, ...)
+DOC_OPTIONS = {
+    "testnet/rest-api.md": "rest_api",
+    "testnet/web-socket-api.md": "ws_api",
+    "testnet/web-socket-streams.md": "ws_streams",
+    "testnet/user-data-stream.md": "user_data_stream",
+    "testnet/fix-api.md": "fix_api",
+}
 DEFAULT_FILTERS = "data/filters.json"
 DEFAULT_GUIDANCE = "data/guidance.yaml"
 
@@ -171,6 +179,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         en_url=args.en,
         zh_url=args.zh,
         filters_url=args.filters,
+        doc_urls={doc: getattr(args, option) for doc, option in DOC_OPTIONS.items()},
         policy=fetch.HttpPolicy(timeout=args.timeout, attempts=args.attempts, backoff=args.backoff),
         allow_english_only=args.allow_english_only,
         allow_removal=args.allow_removal,
@@ -244,6 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild_cmd.add_argument("--en", default=DEFAULT_PAGE_URLS["en"], help="URL of the English page")
     rebuild_cmd.add_argument("--zh", default=DEFAULT_PAGE_URLS["zh-CN"], help="URL of the zh-CN page")
     rebuild_cmd.add_argument("--filters", default=DEFAULT_FILTERS_URL, help="URL of the filters page's Markdown")
+    for doc, option in DOC_OPTIONS.items():
+        rebuild_cmd.add_argument(f"--{option.replace('_', '-')}", dest=option, default=DEFAULT_DOC_URLS[doc], help=f"URL of {doc}'s Markdown")
     rebuild_cmd.add_argument("--timeout", type=float, default=20.0, help="seconds per request (default 20)")
     rebuild_cmd.add_argument("--attempts", type=int, default=3, help="tries per page (default 3)")
     rebuild_cmd.add_argument("--backoff", type=float, default=1.0, help="seconds before the first retry, doubled after")

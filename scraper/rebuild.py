@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from scraper import transaction
-from scraper.catalog import changes, filterdefs, store
+from scraper.catalog import changes, filterdefs, statusdefs, store
 from scraper.catalog.inputs import CURATED_FILES, Inputs
-from scraper.catalog.model import DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
+from scraper.catalog.model import DEFAULT_DOC_URLS, DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
 from scraper.ingest import fetch, guards, merge, vendored
 from scraper.ingest.parse import decode_page, read_source
 from scraper.ingest.parse.filters import FILTERS_PAGE_URLS, filters_page_kind, read_filters_source
+from scraper.ingest.parse.statuses import read_statuses
 from scraper.ingest.vendored import MANIFEST, load_manifest, read_vendored
 from scraper.site import builder
 
@@ -35,6 +36,7 @@ VENDORED_NAMES = {"en": "testnet-errors.en.html", "zh-CN": "testnet-errors.zh-CN
 # The vendored copy of the filters page's Markdown in upstream/
 FILTERS_FILE = "testnet_filters.md"
 FILTERS_DATA = Path("data") / "filters.json"
+STATUSES_DATA = Path("data") / "statuses.json"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Options:
     en_url: str = DEFAULT_PAGE_URLS["en"]
     zh_url: str = DEFAULT_PAGE_URLS["zh-CN"]
     filters_url: str = DEFAULT_FILTERS_URL
+    doc_urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_DOC_URLS))  # the statuses' pages
     policy: fetch.HttpPolicy = fetch.HttpPolicy()
     allow_english_only: bool = False
     allow_removal: bool = False
@@ -159,6 +162,30 @@ def _fetch_filters(root: Path, options: Options, old_filters: dict) -> fetch.Fet
     return fetched
 
 
+def _fetch_docs(root: Path, options: Options, old_statuses: dict | None) -> dict[str, fetch.Fetched]:
+    """Upstream's other doc pages (the statuses' sources), each conditional while its vendored copy is
+    the one the committed statuses were read from; a 304 is served from that copy."""
+    manifest_docs = load_manifest(root).get("docs", {})
+    recorded = (old_statuses or {}).get("sources", {})
+    fetched = {}
+    for doc, url in options.doc_urls.items():
+        copy = root / vendored.DOCS / doc
+        entry = manifest_docs.get(doc, {})
+        trusted = _sha256_of(copy) == recorded.get(doc, {}).get("sha256")
+        item = fetch.fetch_url(url, options.policy, dict(entry.get("validators") or {}) if trusted else {}, accept=fetch.MARKDOWN_TYPES)
+        if item.not_modified:
+            item = fetch.Fetched(item.origin, copy.read_bytes(), entry.get("retrieved_at"), True, item.validators)
+        fetched[doc] = item
+    return fetched
+
+
+def _statuses_of(docs: dict[str, fetch.Fetched]) -> dict:
+    texts = {doc: decode_page(item.origin, item.body) for doc, item in docs.items()}
+    data = statusdefs.to_dict(read_statuses(texts), texts)
+    statusdefs.validate(data, next(iter(docs.values())).origin)
+    return data
+
+
 def _filters_content(page: dict) -> dict:
     """What the filters page says, without where and when it was read."""
     return {key: value for key, value in page.items() if key != "source"}
@@ -174,9 +201,12 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
     root = txn.root
     old = store.load(root / DATA)
     old_filters = filterdefs.load(root / FILTERS_DATA)
+    old_statuses = statusdefs.load(root / STATUSES_DATA)
     fetched = _fetch_copies(root, options, old)
     filters_fetched = _fetch_filters(root, options, old_filters)
-    if isinstance(fetched, Outcome) and filters_fetched.not_modified:
+    docs_fetched = _fetch_docs(root, options, old_statuses)
+    docs_unchanged = all(item.not_modified for item in docs_fetched.values())
+    if isinstance(fetched, Outcome) and filters_fetched.not_modified and docs_unchanged:
         return fetched
     if isinstance(fetched, Outcome):  # only the filters page changed
         copies, new, fetched = [], old, None
@@ -194,8 +224,11 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
     filterdefs.validate(new_filters, options.filters_url)
     filters_changed = _filters_content(new_filters) != _filters_content(old_filters)
 
+    new_statuses = _statuses_of(docs_fetched)
+    status_changes = changes.status_changes(old_statuses, new_statuses)
+
     difference = changes.diff(old, new)
-    if difference.is_empty() and not filters_changed:
+    if difference.is_empty() and not filters_changed and not status_changes:
         return Outcome(False, "upstream unchanged: the fetched pages say what the committed data says")
     guards.refuse_drop(old, copies, options.allow_removal)
 
@@ -204,6 +237,9 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
         sha = hashlib.sha256(fetched["en"].body).hexdigest()
         date = _entry_date(fetched, now)
         changes.record(history, old, new, version=f"{date} {sha[:7]}", date=date, sha256=sha)
+    if status_changes:
+        date = now.astimezone(timezone.utc).date().isoformat()
+        changes.record_statuses(history, new, status_changes, date=date)
 
     # build from the new data in the scratch folder; a failure here publishes nothing
     work_data = txn.work / "data"
@@ -214,6 +250,7 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
     (work_data / DATA.name).write_text(store.dumps(new), encoding="utf-8")
     (work_data / HISTORY.name).write_text(store.dumps(history), encoding="utf-8")
     (work_data / FILTERS_DATA.name).write_text(store.dumps(new_filters), encoding="utf-8")
+    (work_data / STATUSES_DATA.name).write_text(store.dumps(new_statuses), encoding="utf-8")
     docs, built = builder.build_into(Inputs.load(work_data, docs=vendored.docs_files(root)), txn.work)
 
     manifest = load_manifest(root)
@@ -229,7 +266,15 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
             "retrieved_at": filters_fetched.retrieved_at,
             "validators": filters_fetched.validators,
         }
+    manifest_docs = manifest.setdefault("docs", {})
+    for doc, item in docs_fetched.items():
+        if item.not_modified:
+            continue
+        if _sha256_of(root / vendored.DOCS / doc) != hashlib.sha256(item.body).hexdigest():
+            txn.stage_file(root / vendored.DOCS / doc, item.body)
+        manifest_docs[doc] = {"origin": item.origin, "retrieved_at": item.retrieved_at, "validators": item.validators}
     txn.stage_file(root / FILTERS_DATA, store.dumps(new_filters))
+    txn.stage_file(root / STATUSES_DATA, store.dumps(new_statuses))
     txn.stage_file(root / HISTORY, store.dumps(history))
     txn.stage_file(root / DATA, store.dumps(new))
     txn.stage_file(root / MANIFEST, store.dumps(manifest))
@@ -239,4 +284,6 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
     parts = [] if difference.is_empty() else [difference.summary()]
     if filters_changed:
         parts.append(f"filters page changed ({len(new_filters['filters'])} filters)")
+    if status_changes:
+        parts.append(f"statuses and stream errors: {len(status_changes)} changed")
     return Outcome(True, "; ".join(parts))

@@ -17,12 +17,26 @@ from upstream_server import Route, UpstreamServer, closed_port_url
 
 from scraper import rebuild
 from scraper.catalog.model import ScrapeError
+from scraper.cli import DOC_OPTIONS
 from scraper.ingest import fetch
 
 EN_PATH, ZH_PATH = "/docs/binance-spot-api-docs/testnet/errors", "/docs/zh-CN/binance-spot-api-docs/testnet/errors"
 FILTERS_PATH = "/binance/binance-spot-api-docs/master/testnet/filters.md"
 FILTERS_MD = (ROOT / "upstream" / "testnet_filters.md").read_bytes()
 MARKDOWN = "text/plain; charset=utf-8"  # what raw.githubusercontent.com sends for filters.md
+# upstream's other doc pages (data/statuses.json), served where raw.githubusercontent.com has them
+DOC_PATHS = {doc: f"/binance/binance-spot-api-docs/master/{doc}" for doc in DOC_OPTIONS}
+DOCS_MD = {doc: (ROOT / "upstream" / "docs" / doc).read_bytes() for doc in DOC_OPTIONS}
+
+
+def doc_args(base: str) -> list[str]:
+    """rebuild's options for the doc pages, served at ``base`` (the loopback upstream)."""
+    return [arg for doc, option in DOC_OPTIONS.items() for arg in (f"--{option.replace('_', '-')}", base + DOC_PATHS[doc])]
+
+
+def serve_docs(server: UpstreamServer, headers: dict | None = None) -> None:
+    for doc, path in DOC_PATHS.items():
+        server.routes.setdefault(path, Route(DOCS_MD[doc], content_type=MARKDOWN, headers=dict(headers or {})))
 FAST = ["--timeout", "0.5", "--attempts", "2", "--backoff", "0.01"]
 
 
@@ -65,7 +79,10 @@ def tree_hashes(root: Path) -> dict[str, str]:
 def run_rebuild(root: Path, en: str, zh: str, *extra: str) -> subprocess.CompletedProcess:
     """A rebuild against a loopback upstream; the filters page is served beside the error pages."""
     filters = en.split("/docs/")[0] + FILTERS_PATH
-    command = [sys.executable, "-m", "scraper", "rebuild", "--root", str(root), "--en", en, "--zh", zh, "--filters", filters, *FAST, *extra]
+    command = [
+        sys.executable, "-m", "scraper", "rebuild", "--root", str(root), "--en", en, "--zh", zh, "--filters", filters,
+        *doc_args(en.split("/docs/")[0]), *FAST, *extra,
+    ]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
@@ -79,6 +96,7 @@ def serve_version(server: UpstreamServer, version: str) -> None:
     server.routes[EN_PATH] = Route(fixture(version, "en"))
     server.routes[ZH_PATH] = Route(fixture(version, "zh-CN"))
     server.routes.setdefault(FILTERS_PATH, Route(FILTERS_MD, content_type=MARKDOWN))
+    serve_docs(server)
 
 
 # --- failures: one line, non-zero exit, nothing touched -----------------------------------
@@ -242,6 +260,43 @@ def test_filters_page_is_a_second_upstream_source(workspace, upstream):
     assert any("defines the steps" in p["meaning"] for p in lot["parameters"])
     assert "defines the steps" in page_text(workspace / "site" / "filters" / "lot-size" / "index.html")
     assert (workspace / "upstream" / "testnet_filters.md").read_bytes() == changed
+
+
+def test_a_changed_line_of_the_rest_api_page_reaches_its_status_page(workspace, upstream):
+    """Upstream's other doc pages are sources too: a rebuild refreshes data/statuses.json, the
+    vendored copy, the changelog and its feed, and the status page, in the same transaction."""
+    serve_version(upstream, "d6ab31a")  # the error page as committed
+    old_line = b"HTTP `429` return code is used when breaking a request rate limit."
+    new_line = b"HTTP `429` return code is used when breaking a request rate limit or an order rate limit."
+    changed = DOCS_MD["testnet/rest-api.md"].replace(old_line, new_line)
+    assert changed != DOCS_MD["testnet/rest-api.md"]
+    upstream.routes[DOC_PATHS["testnet/rest-api.md"]] = Route(changed, content_type=MARKDOWN)
+    result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "statuses and stream errors: 1 changed"
+    assert "or an order rate limit" in page_text(workspace / "site" / "http" / "429" / "index.html")
+    assert (workspace / "upstream" / "docs" / "testnet" / "rest-api.md").read_bytes() == changed
+    statuses = json.loads((workspace / "data" / "statuses.json").read_text(encoding="utf-8"))
+    assert any("order rate limit" in line["text"] for s in statuses["http"] for line in s["said"])
+    entry = json.loads((workspace / "data" / "changes.json").read_text(encoding="utf-8"))["entries"][0]
+    assert entry["statuses"] == [{"page": "http:429", "what": "testnet/rest-api.md", "old": old_line.decode(), "new": new_line.decode()}]
+    assert "http:429" in page_text(workspace / "site" / "changes" / "index.html")
+    assert "http:429" in (workspace / "site" / "changes" / "feed.xml").read_text(encoding="utf-8")
+    # the next run finds nothing new
+    again = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
+    assert again.returncode == 0 and "unchanged" in again.stdout
+
+
+def test_a_status_section_gone_upstream_changes_nothing(workspace, upstream):
+    serve_version(upstream, "d6ab31a")
+    upstream.routes[DOC_PATHS["testnet/web-socket-api.md"]] = Route(
+        DOCS_MD["testnet/web-socket-api.md"].replace(b"### Status codes", b"### Statuses"), content_type=MARKDOWN
+    )
+    before = tree_hashes(workspace)
+    result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0 and "no section titled 'Status codes'" in result.stderr
+    assert tree_hashes(workspace) == before
 
 
 def test_broken_filters_page_changes_nothing(workspace, upstream):

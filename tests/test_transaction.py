@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, exhaustive_only
 from support.small_upstream import KEPT_CODES, cut_error_page, cut_filters_page, write_small_data
-from test_rebuild import EN_PATH, FAST, FILTERS_MD, FILTERS_PATH, MARKDOWN, ZH_PATH, fixture, make_workspace
+from test_rebuild import EN_PATH, FAST, FILTERS_MD, FILTERS_PATH, MARKDOWN, ZH_PATH, doc_args, fixture, make_workspace, serve_docs
 from upstream_server import Route, UpstreamServer
 
 from scraper import transaction
@@ -81,13 +81,15 @@ def upstream():
         server.routes[EN_PATH] = Route(small_page("en"), headers=dict(headers))
         server.routes[ZH_PATH] = Route(small_page("zh-CN"), headers=dict(headers))
         server.routes[FILTERS_PATH] = Route(SMALL_FILTERS_MD, content_type=MARKDOWN, headers=dict(headers))
+        serve_docs(server, headers)
         yield server
 
 
 def command(root: Path, upstream: UpstreamServer) -> list[str]:
     return [
         sys.executable, "-m", "scraper", "rebuild", "--root", str(root),
-        "--en", upstream.url(EN_PATH), "--zh", upstream.url(ZH_PATH), "--filters", upstream.url(FILTERS_PATH), *FAST,
+        "--en", upstream.url(EN_PATH), "--zh", upstream.url(ZH_PATH), "--filters", upstream.url(FILTERS_PATH),
+        *doc_args(upstream.url("")), *FAST,
     ]
 
 
@@ -126,7 +128,7 @@ def assert_whole(tree: dict[str, str], old: dict[str, str], new: dict[str, str])
 
 PUBLISHED = [
     "upstream/testnet-errors.en.html", "upstream/testnet-errors.zh-CN.html", "upstream/testnet_filters.md", "data/filters.json",
-    "data/changes.json", "data/errors.json", "upstream/manifest.json", "docs", "site",
+    "data/statuses.json", "data/changes.json", "data/errors.json", "upstream/manifest.json", "docs", "site",
 ]
 # Every checkpoint of an uninterrupted run, in order.  Each kill test names one, so the
 # matrix spreads over the test workers.

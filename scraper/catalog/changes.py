@@ -225,3 +225,53 @@ def _entry_lists(change: Diff) -> dict:
         "removed_messages": changes(change.removed_messages),
         "reworded_messages": changes(change.reworded_messages),
     }
+
+
+# --- the errors beyond the error page (data/statuses.json) ----------------------------------
+
+
+def _status_lines(statuses: dict | None) -> dict[tuple[str, str], str]:
+    """What each page of data/statuses.json says, line by line: (page, what) -> text."""
+    if not statuses:
+        return {}
+    lines: dict[tuple[str, str], str] = {}
+    for status in statuses["http"]:
+        for said in status["said"]:
+            lines[(f"http:{status['status']}", said["doc"])] = said["text"]
+    for error in statuses["stream_errors"]:
+        for message in error["messages"]:
+            lines[(f"ws-stream:{error['code']}", message["text"])] = message["description"]
+    for reason in statuses["reject_reasons"]:
+        lines[("reject-reason", reason["reason"])] = reason["message"]
+    for reason in statuses["session_reject_reasons"]:
+        lines[("session-reject-reason", str(reason["value"]))] = reason["name"]
+    return lines
+
+
+def status_changes(old: dict | None, new: dict) -> list[dict]:
+    """Each line of the statuses that upstream added, removed or changed: {page, what, old, new}."""
+    before, after = _status_lines(old), _status_lines(new)
+    found = []
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) != after.get(key):
+            found.append({"page": key[0], "what": key[1], "old": before.get(key, ""), "new": after.get(key, "")})
+    return found
+
+
+def record_statuses(history: dict, errors: dict, found: list[dict], *, date: str) -> None:
+    """Fold changes of the statuses into the changelog: into this run's entry, else a new one."""
+    summary = f"statuses and stream errors: {len(found)} line{'s' * (len(found) != 1)} changed"
+    entries = history["entries"]
+    if entries and entries[0]["date"] == date and "statuses" not in entries[0]:
+        entries[0]["statuses"] = found
+        entries[0]["summary"] += f"; {summary}"
+        return
+    entries.insert(0, {
+        "version": f"{date} docs",
+        "date": date,
+        "sha256": "",
+        "baseline": False,
+        "counts": {"codes": len(errors["codes"]), "messages": len(errors["engine_messages"]), "filters": len(errors["filter_failures"])},
+        "summary": summary,
+        "statuses": found,
+    })

@@ -31,7 +31,6 @@ STATUSES_FILE = "statuses.json"
 CURATED_FILES = (
     GUIDANCE_FILE, "guidance.schema.json", CCXT_FILE, WORDINGS_FILE,
     WILD_FILE, "wild-wordings.schema.json", OTHERS_FILE, "other-products.schema.json",
-    STATUSES_FILE,
 )
 
 

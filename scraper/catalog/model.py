@@ -20,6 +20,12 @@ DEFAULT_PAGE_URLS = {
 }
 # The filters page's source: the live page is rendered HTML; its Markdown is upstream's own file.
 DEFAULT_FILTERS_URL = "https://raw.githubusercontent.com/binance/binance-spot-api-docs/master/testnet/filters.md"
+# upstream's other doc pages (data/statuses.json), by their upstream path
+DEFAULT_DOC_URLS = {
+    doc: f"https://raw.githubusercontent.com/binance/binance-spot-api-docs/master/{doc}"
+    for doc in ("testnet/rest-api.md", "testnet/web-socket-api.md", "testnet/web-socket-streams.md",
+                "testnet/user-data-stream.md", "testnet/fix-api.md")
+}
 # Where "Report a problem with this page" opens a new issue, the page named in it.
 ISSUE_TRACKER_URL = "https://github.com/binance-spot-errors-reference/binance-spot-errors-reference/issues/new"
 # Where a guidance source links: upstream's Markdown on GitHub, whose heading ids are stable.

@@ -142,3 +142,23 @@ def status_links_of_code(site: Site, src: str, code: int) -> list[dict]:
     keys = [key for key, codes in statusdefs.RELATED_CODES.items() if code in codes]
     titles = {page["key"]: http_title(page) for page in statusdefs.http_pages(data)}
     return [{"href": md_href(src, src_of(paths.http_path(key))), "label": md_text(titles[key])} for key in keys if key in titles]
+
+
+def status_change_view(site: Site, src: str, item: dict) -> dict:
+    """One changed line of the statuses on the changes page, linked to its page."""
+    kind, _, key = item["page"].partition(":")
+    on_page = {status: page["key"] for page in statusdefs.http_pages(site.curated.statuses if site.curated else None) for status in page["statuses"]}
+    if kind == "http":
+        target = paths.http_path(on_page.get(key, f"{key[0]}xx"))
+    elif kind == "ws-stream":
+        target = paths.stream_error_path(int(key))
+    elif kind == "reject-reason":
+        target = paths.REJECT_REASONS_PAGE
+    else:
+        target = paths.SESSION_REJECT_PAGE
+    return {
+        "page": {"href": md_href(src, src_of(target)), "label": md_text(item["page"])},
+        "what": md_text(labels().docs.get(item["what"], item["what"])),
+        "old": md_inline(item["old"], lambda _: None),
+        "new": md_inline(item["new"], lambda _: None),
+    }

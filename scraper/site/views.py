@@ -15,7 +15,7 @@ from scraper.site.facts_views import FILTER_DOCS_URL, definition_view, facts_vie
 from scraper.site.markup import code_fence, front_matter_value, md_inline, md_text, placeholder_help, placeholder_mark, safe_url
 from scraper.site.model import Site
 from scraper.site.paths import html_href, md_href, src_of, url_of
-from scraper.site.status_views import status_links_of_code
+from scraper.site.status_views import status_change_view, status_links_of_code
 from scraper.site.templating import labels
 
 
@@ -360,6 +360,7 @@ def changes_page(site: Site) -> dict:
                 "added_messages": [message_item(i) for i in entry.get("added_messages", [])],
                 "removed_messages": [message_item(i) for i in entry.get("removed_messages", [])],
                 "reworded_messages": [message_item(i) for i in entry.get("reworded_messages", [])],
+                "statuses": [status_change_view(site, src, i) for i in entry.get("statuses", [])],
             }
         )
     return {"src": src, "entries": entries, "feed": Markup("feed.xml")}

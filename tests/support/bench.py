@@ -21,7 +21,7 @@ from scraper import transaction
 from scraper.catalog import store
 from scraper.catalog.inputs import Inputs
 from scraper.catalog.store import ROOT
-from scraper.cli import scrape_copies
+from scraper.cli import DOC_OPTIONS, scrape_copies
 from scraper.ingest import merge
 from scraper.ingest.parse import read_source
 from scraper.site import builder, render
@@ -118,11 +118,13 @@ def rebuild_results(repeat: int) -> list[tuple[str, str]]:
         shutil.copyfile(fixtures / "testnet-errors.f88f5cc.en.html", served / "en.html")
         shutil.copyfile(fixtures / "testnet-errors.f88f5cc.zh-CN.html", served / "zh-CN.html")
         shutil.copyfile(ROOT / "upstream" / "testnet_filters.md", served / "filters.md")
+        shutil.copytree(ROOT / "upstream" / "docs" / "testnet", served / "testnet")
         with sites.serve(served) as base:
             for attempt in range(repeat):
                 tree = _rebuild_workspace(Path(tmp) / f"tree-{attempt}")
                 command = [sys.executable, "-m", "scraper", "rebuild", "--root", str(tree),
-                           "--en", base + "en.html", "--zh", base + "zh-CN.html", "--filters", base + "filters.md"]
+                           "--en", base + "en.html", "--zh", base + "zh-CN.html", "--filters", base + "filters.md",
+                           *[arg for doc, option in DOC_OPTIONS.items() for arg in (f"--{option.replace('_', '-')}", base + doc)]]
                 start = time.perf_counter()
                 subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
                 samples.append(time.perf_counter() - start)
