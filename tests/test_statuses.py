@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -12,6 +13,7 @@ from scraper.catalog import statusdefs
 from scraper.catalog.model import ScrapeError
 from scraper.ingest import vendored
 from scraper.ingest.parse.statuses import DOCS, read_statuses
+from scraper.search import resolve, search_index
 from scraper.site import render
 
 
@@ -51,6 +53,20 @@ def test_every_status_and_stream_code_upstream_lists_has_its_page(texts, pages):
 def test_statuses_and_codes_link_both_ways(pages, status, code):
     assert f"(../codes/{code}.md)" in pages[f"http/{status}.md"]
     assert f"(../http/{status}.md)" in pages[f"codes/{code}.md"]
+
+
+def test_the_site_publishes_the_statuses_with_their_schema(tmp_path):
+    render.render(committed_inputs(), tmp_path / "docs")
+    published = json.loads((tmp_path / "docs" / "statuses.json").read_text(encoding="utf-8"))
+    statusdefs.validate(published, "statuses.json")
+    assert published == committed_inputs().statuses
+    assert json.loads((tmp_path / "docs" / "statuses.schema.json").read_text(encoding="utf-8"))["$id"] == "statuses.schema.json"
+
+
+def test_a_reject_reason_leads_to_its_rejection_message():
+    index = search_index.index_for(committed_inputs())
+    match = resolve.resolve(index, 'executionReport {"X": "REJECTED", "r": "INSUFFICIENT_BALANCES"}')
+    assert match is not None and match.path == "messages/account-has-insufficient-balance-for-requested-action/"
 
 
 def test_5xx_warns_that_the_execution_status_is_unknown(pages):

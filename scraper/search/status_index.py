@@ -52,9 +52,17 @@ def status_pages(statuses: dict | None) -> list[dict]:
 
 
 def status_texts(pages: list[dict], statuses: dict | None) -> list[tuple[int, str]]:
-    """(page, message) for each WebSocket Streams message: a paste of one lands on its code's page."""
+    """(page, message) for each WebSocket Streams message: a paste of one lands on its code's page;
+    and each order reject reason of execution reports ("r": "INSUFFICIENT_BALANCES"), which
+    lands on the rejection message upstream gives it."""
     streams = {page["name"]: i for i, page in enumerate(pages) if page["kind"] == "ws-stream"}
-    return [(streams[str(e["code"])], m["plain"]) for e in (statuses or {}).get("stream_errors", []) for m in e["messages"]]
+    texts = [(streams[str(e["code"])], m["plain"]) for e in (statuses or {}).get("stream_errors", []) for m in e["messages"]]
+    rows = {" ".join(words(normalize(page["text"]))): i for i, page in enumerate(pages) if page["kind"] == "message"}
+    for reason in (statuses or {}).get("reject_reasons", []):
+        page = rows.get(" ".join(words(normalize(reason["message"]))))
+        if page is not None:
+            texts.append((page, reason["reason"]))
+    return texts
 
 
 def statuses_index(pages: list[dict], statuses: dict | None) -> dict:

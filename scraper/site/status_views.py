@@ -55,7 +55,8 @@ def http_page(site: Site, page: dict) -> dict:
         ],
         "statuses": [md_text(status) for status in page["statuses"]],
         "facts": facts_view(site, src, facts),
-        "rest_example": code_fence(f"HTTP/1.1 {example} {labels().http_reasons.get(page['key'], '')}".rstrip(), "text"),
+        # a class's example is its first status, without a phrase: "server errors" is no reason phrase
+        "rest_example": code_fence(f"HTTP/1.1 {example} {'' if 'xx' in page['key'] else labels().http_reasons.get(page['key'], '')}".rstrip(), "text"),
         "ws_example": code_fence(json.dumps({"id": "…", "status": int(example), "error": {"code": "…", "msg": "…"}}, ensure_ascii=False), "json"),
         "related": _code_links(site, src, statusdefs.RELATED_CODES.get(page["key"], ())),
         "index": md_href(src, src_of(paths.OTHER_ERRORS_PAGE)),
