@@ -198,6 +198,7 @@ STATUSES = [
     ('{"code":3,"msg":"Invalid JSON: expected value at line 1 column 1"}', "ws-streams/3/"),
     ("{'code': 1, 'msg': 'Invalid value type: expected Boolean'}", "ws-streams/1/"),
     ('"r": "INSUFFICIENT_BALANCES"', "messages/account-has-insufficient-balance-for-requested-action/"),
+    ('executionReport "X": "EXPIRED", "eR": "INSUFFICIENT_LIQUIDITY"', "user-data-stream/order-reject-reasons/"),
     # a Spot code beats the status around it: its page links the status page
     ("HTTP 429: APIError(code=-1003): Too much request weight used; current limit is 6000 request weight per 1 MINUTE.", "codes/-1003/"),
 ]

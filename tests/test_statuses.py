@@ -45,6 +45,7 @@ def test_every_status_and_stream_code_upstream_lists_has_its_page(texts, pages):
     reasons = pages["user-data-stream/order-reject-reasons.md"]
     assert all(f"<code>{r.reason.replace('_', '&#95;')}</code>" in reasons for r in parsed.reject_reasons), reasons
     assert "(../messages/account-has-insufficient-balance-for-requested-action.md)" in reasons
+    assert all(f"<code>{r.reason.replace('_', '&#95;')}</code>" in reasons for r in parsed.expiry_reasons)
     session = pages["fix/session-reject-reasons.md"]
     assert all(f"<code>{r.name.replace('_', '&#95;')}</code>" in session for r in parsed.session_reject_reasons)
 

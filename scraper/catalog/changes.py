@@ -243,6 +243,8 @@ def _status_lines(statuses: dict | None) -> dict[tuple[str, str], str]:
             lines[(f"ws-stream:{error['code']}", message["text"])] = message["description"]
     for reason in statuses["reject_reasons"]:
         lines[("reject-reason", reason["reason"])] = reason["message"]
+    for reason in statuses["expiry_reasons"]:
+        lines[("expiry-reason", reason["reason"])] = reason["explanation"]
     for reason in statuses["session_reject_reasons"]:
         lines[("session-reject-reason", str(reason["value"]))] = reason["name"]
     return lines

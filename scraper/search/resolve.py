@@ -58,7 +58,7 @@ from scraper.search.words import WORD_RE, deletions, normalize, words
 class Match:
     code: int | None  # the code the text pins down; None when the page's message comes with several codes
     name: str | None  # the code's name, or the filter's
-    kind: str  # code | filter | message | http | ws-stream | not-found | other-product
+    kind: str  # code | filter | message | http | ws-stream | reasons | not-found | other-product
     message: str | None  # the upstream message text that matched (an old wording if that is what matched)
     path: str | None  # the site page, spelled by scraper.paths; None when not found or another product's
     codes: tuple[int, ...] = ()  # the codes the page is about (the candidates when ``code`` is None)
@@ -154,7 +154,7 @@ def reused_product(c: Compiled, text: str, code: int) -> Match | None:
 
 
 ROWS = ("message", "filter")
-STATUS_KINDS = ("http", "ws-stream")
+STATUS_KINDS = ("http", "ws-stream", "reasons")
 
 
 def _resolve_with_code(c: Compiled, text: str, code: CodeEvidence) -> Match:

@@ -48,11 +48,15 @@ def status_pages(statuses: dict | None) -> list[dict]:
     for error in (statuses or {}).get("stream_errors", []):
         text = f"WebSocket Streams error {error['code']}"
         pages.append({"kind": "ws-stream", "name": str(error["code"]), "text": text, "path": paths.stream_error_path(error["code"]), "codes": []})
+    if statuses:
+        text = "Order reject and expiry reasons (user data stream)"
+        pages.append({"kind": "reasons", "name": "order-reject-reasons", "text": text, "path": paths.REJECT_REASONS_PAGE, "codes": []})
     return pages
 
 
 def status_texts(pages: list[dict], statuses: dict | None) -> list[tuple[int, str]]:
     """(page, message) for each WebSocket Streams message: a paste of one lands on its code's page;
+    each expiry reason of execution reports, on the reasons page;
     and each order reject reason of execution reports ("r": "INSUFFICIENT_BALANCES"), which
     lands on the rejection message upstream gives it."""
     streams = {page["name"]: i for i, page in enumerate(pages) if page["kind"] == "ws-stream"}
@@ -62,6 +66,10 @@ def status_texts(pages: list[dict], statuses: dict | None) -> list[tuple[int, st
         page = rows.get(" ".join(words(normalize(reason["message"]))))
         if page is not None:
             texts.append((page, reason["reason"]))
+    # expiry reasons ("eR": "INSUFFICIENT_LIQUIDITY") on the page that explains them; a one-word
+    # reason (REJECTED) is too common a word to count
+    reasons = next((i for i, page in enumerate(pages) if page["kind"] == "reasons"), None)
+    texts += [(reasons, reason["reason"]) for reason in (statuses or {}).get("expiry_reasons", []) if "_" in reason["reason"]]
     return texts
 
 

@@ -93,9 +93,14 @@ def reject_reasons_page(site: Site, data: dict) -> dict:
         rows.append({"reason": md_inline(f"`{reason['reason']}`", lambda _: None), "message": md_text(reason["message"]), "link": link})
     return {
         "src": src,
-        "title": front_matter_value("Order reject reasons (user data stream)"),
-        "heading": md_text("Order reject reasons (user data stream)"),
+        "title": front_matter_value("Order reject and expiry reasons (user data stream)"),
+        "heading": md_text("Order reject and expiry reasons (user data stream)"),
         "rows": rows,
+        "expiry": [
+            {"reason": md_inline(f"`{reason['reason']}`", lambda _: None), "explanation": md_inline(reason["explanation"], lambda _: None)}
+            for reason in data["expiry_reasons"]
+        ],
+        "expiry_upstream": upstream_url("testnet/user-data-stream.md", data["anchors"]["testnet/user-data-stream.md › Order Expiry Reason"]),
         "upstream": upstream_url("testnet/user-data-stream.md", data["anchors"]["testnet/user-data-stream.md › Order Reject Reason"]),
         "index": md_href(src, src_of(paths.OTHER_ERRORS_PAGE)),
     }
@@ -105,6 +110,7 @@ def session_reject_page(site: Site, data: dict) -> dict:
     src = src_of(paths.SESSION_REJECT_PAGE)
     return {
         "src": src,
+        "expiry": [],
         "title": front_matter_value("FIX SessionRejectReason (373)"),
         "heading": md_text("FIX SessionRejectReason (373)"),
         "rows": [
@@ -153,7 +159,7 @@ def status_change_view(site: Site, src: str, item: dict) -> dict:
         target = paths.http_path(on_page.get(key, f"{key[0]}xx"))
     elif kind == "ws-stream":
         target = paths.stream_error_path(int(key))
-    elif kind == "reject-reason":
+    elif kind in ("reject-reason", "expiry-reason"):
         target = paths.REJECT_REASONS_PAGE
     else:
         target = paths.SESSION_REJECT_PAGE

@@ -3,7 +3,8 @@
 - ``testnet/rest-api.md`` › HTTP Return Codes: what each HTTP status means for REST requests;
 - ``testnet/web-socket-api.md`` › Status codes: the same for the ``status`` field of WebSocket API answers;
 - ``testnet/web-socket-streams.md`` › Error Messages: the market-data streams' own codes 0-3;
-- ``testnet/user-data-stream.md`` › Order Reject Reason: the ``r`` field of execution reports;
+- ``testnet/user-data-stream.md`` › Order Reject Reason and Order Expiry Reason: the ``r`` and ``eR``
+  fields of execution reports;
 - ``testnet/fix-api.md``: the values of a FIX Reject's ``SessionRejectReason (373)``.
 
 Each section is found by its heading and read by its shape; a section that is gone or no
@@ -29,6 +30,7 @@ DOCS = (REST_API, WS_API, WS_STREAMS, USER_DATA_STREAM, FIX_API)
 HTTP_SECTION = {REST_API: "HTTP Return Codes", WS_API: "Status codes"}
 STREAMS_SECTION = "Error Messages"
 REJECT_SECTION = "Order Reject Reason"
+EXPIRY_SECTION = "Order Expiry Reason"
 
 # "HTTP `429` return code is used when …" (REST API); "`429` – you have exceeded …" (WebSocket API)
 _REST_STATUS = re.compile(r"^HTTP `([0-9]{3}|[0-9]XX)` return codes? (?:is|are) used")
@@ -75,6 +77,12 @@ class RejectReason:
 
 
 @dataclass
+class ExpiryReason:
+    reason: str  # the eR field: INSUFFICIENT_LIQUIDITY, …
+    explanation: str  # Markdown, as upstream writes it
+
+
+@dataclass
 class SessionRejectReason:
     value: int
     name: str
@@ -85,6 +93,7 @@ class Statuses:
     http: list[HttpStatus]
     stream_errors: list[StreamError]
     reject_reasons: list[RejectReason]
+    expiry_reasons: list[ExpiryReason]
     session_reject_reasons: list[SessionRejectReason]
     anchors: dict[str, str]  # "doc › section" -> the section's anchor on its page
 
@@ -147,6 +156,17 @@ def _reject_reasons(section: Section) -> list[RejectReason]:
     return reasons
 
 
+def _expiry_reasons(section: Section) -> list[ExpiryReason]:
+    reasons = []
+    for line in section.text.splitlines():
+        cells = split_cells(line) if line.strip().startswith("|") else []
+        if len(cells) == 2 and re.fullmatch(r"`[A-Z_]+`", cells[0]):
+            reasons.append(ExpiryReason(cells[0].strip("`"), cells[1].strip()))
+    if not reasons:
+        raise ScrapeError(f"{USER_DATA_STREAM} › {EXPIRY_SECTION}: no expiry reasons in the table")
+    return reasons
+
+
 def _session_reject_reasons(text: str) -> list[SessionRejectReason]:
     row = next((line for line in text.splitlines() if "| SessionRejectReason" in line or "|SessionRejectReason" in line), None)
     found = [SessionRejectReason(int(value), name) for value, name in _SESSION_REASON.findall(row or "")]
@@ -170,12 +190,15 @@ def read_statuses(texts: dict[str, str]) -> Statuses:
             statuses.setdefault(status, HttpStatus(status)).said.append(line)
     streams = _section(WS_STREAMS, parsed[WS_STREAMS], STREAMS_SECTION)
     rejects = _section(USER_DATA_STREAM, parsed[USER_DATA_STREAM], REJECT_SECTION)
+    expiries = _section(USER_DATA_STREAM, parsed[USER_DATA_STREAM], EXPIRY_SECTION)
     anchors[f"{WS_STREAMS} › {STREAMS_SECTION}"] = streams.anchor
     anchors[f"{USER_DATA_STREAM} › {REJECT_SECTION}"] = rejects.anchor
+    anchors[f"{USER_DATA_STREAM} › {EXPIRY_SECTION}"] = expiries.anchor
     return Statuses(
         http=sorted(statuses.values(), key=lambda s: s.status),
         stream_errors=_stream_errors(streams),
         reject_reasons=_reject_reasons(rejects),
+        expiry_reasons=_expiry_reasons(expiries),
         session_reject_reasons=_session_reject_reasons(texts[FIX_API]),
         anchors=anchors,
     )

@@ -444,7 +444,7 @@
     if (code === null && codes.length === 1) code = codes[0];
     if (code !== null && codes.indexOf(code) < 0) codes = [code];
     var name;
-    if (page.kind === "http" || page.kind === "ws-stream") {
+    if (page.kind === "http" || page.kind === "ws-stream" || page.kind === "reasons") {
       return { code: null, name: page.name, kind: page.kind, message: page.text, path: page.path, codes: [], products: [] };
     }
     if (page.kind === "code") {
