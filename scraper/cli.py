@@ -33,6 +33,7 @@ DOC_OPTIONS = {
 }
 DEFAULT_FILTERS = "data/filters.json"
 DEFAULT_GUIDANCE = "data/guidance.yaml"
+DEFAULT_GUIDANCE_ZH = "data/guidance.zh-CN.yaml"
 
 
 def write_output(path: Path, content: str, command: str) -> None:
@@ -136,7 +137,13 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         print(f"no source: {line}")
     for line in broken:
         print(f"source does not hold: {line}")
-    return 1 if broken or (args.strict and (not report.complete or unsourced)) else 0
+    chinese = guidance.load_translation(Path(args.guidance_zh))
+    translated = sum(key in (chinese or {}).get(section, {}) for section in guidance.ALL_SECTIONS for key in curated.get(section) or {})
+    out_of_step = guidance.translation_problems(curated, chinese or {}, origin=args.guidance_zh)
+    print(f"{'zh-CN':<16} {translated:>4}/{entries}" + (" complete" if translated == entries else ""))
+    for line in out_of_step:
+        print(f"zh-CN: {line}")
+    return 1 if broken or (args.strict and (not report.complete or unsourced or out_of_step)) else 0
 
 
 def cmd_wordings(args: argparse.Namespace) -> int:
@@ -228,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     coverage_cmd.add_argument("--data", default=DEFAULT_DATA, help=f"(default {DEFAULT_DATA})")
     coverage_cmd.add_argument("--filters", default=DEFAULT_FILTERS, help=f"(default {DEFAULT_FILTERS})")
     coverage_cmd.add_argument("--statuses", default=DEFAULT_STATUSES, help=f"(default {DEFAULT_STATUSES})")
+    coverage_cmd.add_argument("--guidance-zh", default=DEFAULT_GUIDANCE_ZH, help=f"the Chinese guidance (default {DEFAULT_GUIDANCE_ZH})")
     coverage_cmd.add_argument("--strict", action="store_true", help="also fail while any entry is missing")
     coverage_cmd.set_defaults(handler=cmd_coverage)
 

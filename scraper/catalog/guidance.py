@@ -12,6 +12,7 @@ a filter, the text of a rejection message.  Two ways it can drift from the data:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from scraper.catalog.model import ScrapeError
 from scraper.catalog.store import ROOT
 
 SCHEMA_PATH = ROOT / "data" / "guidance.schema.json"
+TRANSLATION_SCHEMA_PATH = ROOT / "data" / "guidance.zh-CN.schema.json"
 SECTIONS = ("codes", "filters", "messages")  # keyed by what data/errors.json (and the filters page) names
 STATUS_SECTIONS = ("statuses", "stream_errors")  # keyed by what data/statuses.json names
 ALL_SECTIONS = SECTIONS + STATUS_SECTIONS
@@ -102,6 +104,61 @@ def load(path: Path) -> dict:
     data = parse(text, origin)
     validate(data, origin)
     return data
+
+
+def load_translation(path: Path) -> dict | None:
+    """data/guidance.zh-CN.yaml, validated; None when the folder has none."""
+    if not Path(path).exists():
+        return None
+    origin = _display(path)
+    data = parse(Path(path).read_text(encoding="utf-8"), origin)
+    _reject_number_keys(data, origin)
+    store.validate(data, origin, json.loads(TRANSLATION_SCHEMA_PATH.read_text(encoding="utf-8")))
+    return data
+
+
+# What a translation keeps as it is: code spans, numbers, URLs (in this order of removal).
+_CODE_SPAN = re.compile(r"`[^`]+`")
+_URL = re.compile(r"https?://[^\s)`，。]+")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_`.])-?\d+(?:\.\d+)?(?![A-Za-z0-9_`])")
+
+
+def kept_as_is(text: str) -> tuple[list[str], list[str], list[str]]:
+    """The code spans, numbers and URLs of a text, sorted: the same in a text and its translation."""
+    without_code = _CODE_SPAN.sub(" ", text)
+    return sorted(_CODE_SPAN.findall(text)), sorted(_NUMBER.findall(_URL.sub(" ", without_code))), sorted(_URL.findall(without_code))
+
+
+def translation_problems(english: dict, chinese: dict, origin: str = "data/guidance.zh-CN.yaml") -> list[str]:
+    """One line per key the translation lacks or has too many of, and per text whose code spans,
+    numbers or URLs differ from the English; [] when the two are in step."""
+    problems = []
+    for section in ALL_SECTIONS:
+        en, zh = english.get(section) or {}, chinese.get(section) or {}
+        problems += [f"{origin}: {section}: no translation of {key!r}" for key in en if key not in zh]
+        problems += [f"{origin}: {section}: {key!r} is not in the English guidance" for key in zh if key not in en]
+        for key in (k for k in en if k in zh):
+            for field in ("causes", "fix"):
+                if len(en[key][field]) != len(zh[key][field]):
+                    problems.append(f"{origin}: {section}/{key}/{field}: {len(zh[key][field])} items, the English has {len(en[key][field])}")
+                    continue
+                problems += [
+                    f"{origin}: {section}/{key}/{field}[{i}]: code spans, numbers or URLs differ from the English"
+                    for i, (a, b) in enumerate(zip(en[key][field], zh[key][field]))
+                    if kept_as_is(a) != kept_as_is(b)
+                ]
+            if ("check_status" in en[key]) != ("check_status" in zh[key]):
+                problems.append(f"{origin}: {section}/{key}: check_status in one language only")
+            elif "check_status" in en[key] and kept_as_is(en[key]["check_status"]) != kept_as_is(zh[key]["check_status"]):
+                problems.append(f"{origin}: {section}/{key}/check_status: code spans, numbers or URLs differ from the English")
+    return problems
+
+
+def require_translation(english: dict, chinese: dict | None, origin: str = "data/guidance.zh-CN.yaml") -> None:
+    """Fail the build when the Chinese guidance is out of step with the English: one line."""
+    problems = translation_problems(english, chinese or {}, origin) if chinese is not None else []
+    if problems:
+        raise ScrapeError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
 
 
 # --- the guidance against the data -------------------------------------------

@@ -21,6 +21,7 @@ ERROR_PAGE_DOC = "testnet/errors.md"  # the error page's Markdown among upstream
 TRANSLATION_DOC = "errors_CN.md"  # upstream's own Chinese translation of the (production) error page
 FILTERS_FILE = "filters.json"
 GUIDANCE_FILE = "guidance.yaml"
+GUIDANCE_ZH_FILE = "guidance.zh-CN.yaml"
 CCXT_FILE = "ccxt-binance-exceptions.tsv"
 WORDINGS_FILE = "past-wordings.json"
 WILD_FILE = "wild-wordings.json"
@@ -29,7 +30,7 @@ CHANGES_FILE = "changes.json"
 STATUSES_FILE = "statuses.json"
 # Everything a build reads from the folder besides what a rebuild writes anew.
 CURATED_FILES = (
-    GUIDANCE_FILE, "guidance.schema.json", CCXT_FILE, WORDINGS_FILE,
+    GUIDANCE_FILE, "guidance.schema.json", GUIDANCE_ZH_FILE, "guidance.zh-CN.schema.json", CCXT_FILE, WORDINGS_FILE,
     WILD_FILE, "wild-wordings.schema.json", OTHERS_FILE, "other-products.schema.json",
 )
 
@@ -47,6 +48,7 @@ class Inputs:
     docs: upstream_docs.PageFacts = field(default_factory=upstream_docs.PageFacts)  # example responses, intro, section leads
     translation: ParsedCopy | None = None  # upstream's errors_CN.md: Chinese names and descriptions (None: none)
     statuses: dict | None = None  # data/statuses.json: HTTP statuses, stream errors, reject reasons (None: none)
+    guidance_zh: dict | None = None  # data/guidance.zh-CN.yaml: the guidance in Chinese (None: none)
 
     @classmethod
     def load(cls, folder: Path, errors: Path | None = None, docs: dict[str, Path] | None = None) -> "Inputs":
@@ -65,6 +67,7 @@ class Inputs:
             docs=upstream_docs.page_facts(docs or {}, ERROR_PAGE_DOC),
             translation=_translation((docs or {}).get(TRANSLATION_DOC)),
             statuses=statusdefs.load(folder / STATUSES_FILE),
+            guidance_zh=guidance.load_translation(folder / GUIDANCE_ZH_FILE),
         )
 
     @cached_property

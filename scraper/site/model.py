@@ -153,6 +153,7 @@ class Curated:
         }
         facts = enrich.enrich(inputs.errors, curated, inputs.filters, inputs.ccxt)
         facts |= enrich.status_facts(inputs.guidance, inputs.statuses)
+        guidance.require_translation(inputs.guidance, inputs.guidance_zh)  # a key the Chinese lacks fails the build
         return cls(
             facts=facts, filters=inputs.filters, definitions=filterdefs.by_name(inputs.filters),
             reviewed=inputs.guidance["reviewed"], docs=inputs.docs, statuses=inputs.statuses,

@@ -77,5 +77,6 @@ def write_small_data(data_dir: Path, pages: dict[str, tuple[str, bytes]], filter
     store.write_atomic(data_dir / "errors.json", store.dumps(data))
     store.write_atomic(data_dir / "filters.json", store.dumps(filters))
     store.write_atomic(data_dir / "changes.json", store.dumps(changes.empty_history()))
-    text = (data_dir / "guidance.yaml").read_text(encoding="utf-8")
-    store.write_atomic(data_dir / "guidance.yaml", cut_guidance(text, data, filters))
+    for name in ("guidance.yaml", "guidance.zh-CN.yaml"):  # the translation keeps the English keys
+        text = (data_dir / name).read_text(encoding="utf-8")
+        store.write_atomic(data_dir / name, cut_guidance(text, data, filters))
