@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -106,3 +107,23 @@ def test_scrape_statuses_command_refuses_a_broken_doc_without_a_traceback(tmp_pa
     )
     assert result.returncode == 1 and not output.exists()
     assert result.stderr.strip().count("\n") == 0 and "HTTP Return Codes" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_hostile_text_in_the_status_docs_is_shown_literally(texts):
+    """Upstream text is data here too: a tag, a template and a javascript: link in a status line or a
+    stream error row are escaped on the page, never markup, never a template, never a link."""
+    hostile = "<script>window.__pwned=1</script> {{ 7*7 }} [x](javascript:alert(1))"
+    changed = dict(texts)
+    changed["testnet/rest-api.md"] = texts["testnet/rest-api.md"].replace(
+        "HTTP `429` return code is used when breaking a request rate limit.", f"HTTP `429` return code is used when {hostile}"
+    )
+    changed["testnet/web-socket-streams.md"] = texts["testnet/web-socket-streams.md"].replace(
+        "Value should only be `true` or `false`", f"Value {hostile}"
+    )
+    statuses = statusdefs.to_dict(read_statuses(changed), changed)
+    pages = render.build_pages(dataclasses.replace(committed_inputs(), statuses=statuses))
+    escaped = "&lt;script&gt;window.&#95;&#95;pwned&#61;1&lt;/script&gt; &#123;&#123; 7&#42;7 &#125;&#125; &#91;x&#93;&#40;javascript&#58;alert&#40;1&#41;&#41;"
+    for src in ("http/429.md", "ws-streams/1.md"):
+        page = pages[src]
+        assert escaped in page, src
+        assert "<script>" not in page and "{{" not in page and "](javascript:" not in page
