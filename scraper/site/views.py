@@ -270,6 +270,7 @@ def home_page(site: Site) -> dict:
         "primary_origin": md_text(primary["origin"]),
         "changes": md_href(src, src_of(paths.CHANGES_PAGE)),
         "intro": _intro_view(site.curated.docs.intro if site.curated else None),
+        "other_errors": md_href(src, src_of(paths.OTHER_ERRORS_PAGE)) if site.curated and site.curated.statuses else None,
     }
 
 
