@@ -61,6 +61,11 @@ TEST_WORKERS ?= auto
 test: $(STAMP) $(AXE)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
 
+# Where the site is hosted (https://owner.github.io/repo/): the one place for the sitemap, canonical
+# links, the feed's and the 404 page's absolute URLs.  Unset, every link stays relative.
+SITE_URL ?=
+export SITE_URL
+
 # Upstream's URLs live in scraper/catalog/model.py; these override them only when set.
 UPSTREAM_EN ?=
 UPSTREAM_ZH ?=

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -76,7 +77,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
 
 
 def load_inputs(args: argparse.Namespace) -> Inputs:
-    return Inputs.load(Path(args.inputs), errors=Path(args.data), docs=vendored.docs_files(ROOT))
+    return Inputs.load(Path(args.inputs), errors=Path(args.data), docs=vendored.docs_files(ROOT), site_url=getattr(args, "site_url", ""))
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -190,6 +191,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         policy=fetch.HttpPolicy(timeout=args.timeout, attempts=args.attempts, backoff=args.backoff),
         allow_english_only=args.allow_english_only,
         allow_removal=args.allow_removal,
+        site_url=args.site_url,
     )
     outcome = rebuild.rebuild(Path(args.root), options)
     print(outcome.message)
@@ -243,12 +245,14 @@ def build_parser() -> argparse.ArgumentParser:
     render_cmd.add_argument("--data", default=DEFAULT_DATA, help=f"input JSON (default {DEFAULT_DATA})")
     render_cmd.add_argument("--inputs", default=DEFAULT_INPUTS, help=f"folder of the other inputs: filters, guidance, ccxt's table, past wordings, changelog (default {DEFAULT_INPUTS})")
     render_cmd.add_argument("--out", default="docs", help="generated docs folder, replaced whole (default docs)")
+    render_cmd.add_argument("--site-url", default=os.environ.get("SITE_URL", ""), help="the hosted site's root URL (default $SITE_URL; none: relative links)")
     render_cmd.set_defaults(handler=cmd_render)
 
     build_cmd = commands.add_parser("build", help="render, then build the static site with MkDocs (strict)")
     build_cmd.add_argument("--data", default=DEFAULT_DATA, help=f"input JSON (default {DEFAULT_DATA})")
     build_cmd.add_argument("--inputs", default=DEFAULT_INPUTS, help=f"folder of the other inputs: filters, guidance, ccxt's table, past wordings, changelog (default {DEFAULT_INPUTS})")
     build_cmd.add_argument("--site-dir", default="site", help="output folder, replaced whole (default site)")
+    build_cmd.add_argument("--site-url", default=os.environ.get("SITE_URL", ""), help="the hosted site's root URL (default $SITE_URL; none: relative links)")
     build_cmd.set_defaults(handler=cmd_build)
 
     history_cmd = commands.add_parser("history", help="replay upstream versions (oldest first) into a changelog")
@@ -269,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild_cmd.add_argument("--allow-english-only", action="store_true", help="publish the English copy when zh-CN fails")
     rebuild_cmd.add_argument("--allow-removal", action="store_true", help="accept a drop of more than 10%% of codes or rows")
     rebuild_cmd.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
+    rebuild_cmd.add_argument("--site-url", default=os.environ.get("SITE_URL", ""), help="the hosted site's root URL (default $SITE_URL; none: relative links)")
     rebuild_cmd.set_defaults(handler=cmd_rebuild)
 
     lookup_cmd = commands.add_parser("lookup", help="the page for a pasted error: code, name, message or log line")

@@ -48,6 +48,7 @@ class Options:
     policy: fetch.HttpPolicy = fetch.HttpPolicy()
     allow_english_only: bool = False
     allow_removal: bool = False
+    site_url: str = ""  # the hosted root (SITE_URL), for the site's absolute links
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,7 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
     (work_data / HISTORY.name).write_text(store.dumps(history), encoding="utf-8")
     (work_data / FILTERS_DATA.name).write_text(store.dumps(new_filters), encoding="utf-8")
     (work_data / STATUSES_DATA.name).write_text(store.dumps(new_statuses), encoding="utf-8")
-    docs, built = builder.build_into(Inputs.load(work_data, docs=vendored.docs_files(root)), txn.work)
+    docs, built = builder.build_into(Inputs.load(work_data, docs=vendored.docs_files(root), site_url=options.site_url), txn.work)
 
     manifest = load_manifest(root)
     if fetched is not None:

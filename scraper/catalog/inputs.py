@@ -7,6 +7,7 @@ pages *and* a search index of that same data.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -49,9 +50,10 @@ class Inputs:
     translation: ParsedCopy | None = None  # upstream's errors_CN.md: Chinese names and descriptions (None: none)
     statuses: dict | None = None  # data/statuses.json: HTTP statuses, stream errors, reject reasons (None: none)
     guidance_zh: dict | None = None  # data/guidance.zh-CN.yaml: the guidance in Chinese (None: none)
+    site_url: str = ""  # where the site is hosted ("https://host/path/"); "": links stay relative
 
     @classmethod
-    def load(cls, folder: Path, errors: Path | None = None, docs: dict[str, Path] | None = None) -> "Inputs":
+    def load(cls, folder: Path, errors: Path | None = None, docs: dict[str, Path] | None = None, site_url: str = "") -> "Inputs":
         """The inputs in ``folder``; ``errors`` names another errors.json to read instead of the folder's;
         ``docs`` are upstream's doc files (ingest.vendored.docs_files), read for their example responses."""
         folder = Path(folder)
@@ -68,6 +70,7 @@ class Inputs:
             translation=_translation((docs or {}).get(TRANSLATION_DOC)),
             statuses=statusdefs.load(folder / STATUSES_FILE),
             guidance_zh=guidance.load_translation(folder / GUIDANCE_ZH_FILE),
+            site_url=checked_site_url(site_url),
         )
 
     @cached_property
@@ -79,6 +82,15 @@ class Inputs:
     def with_errors(self, errors: dict, changes: dict | None = None) -> "Inputs":
         """The same inputs around other error data (tests, synthetic pages); its changelog, if any, given with it."""
         return replace(self, errors=errors, changes=changes)
+
+
+def checked_site_url(url: str) -> str:
+    """The hosted site's root URL, ending in "/"; one line when it is no http(s) URL."""
+    if not url:
+        return ""
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+        raise ScrapeError(f"SITE_URL: {url!r} is not an http(s) URL of the site's root")
+    return url if url.endswith("/") else url + "/"
 
 
 def _translation(path: Path | None) -> ParsedCopy | None:

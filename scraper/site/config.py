@@ -29,7 +29,9 @@ def generated_config(site: Site) -> dict:
     redirects = short_links(site)
     sources = ", ".join(f"{labels().locale(l)} {s['sha256'][:7]}" for l, s in site.data["source"].items())
     first_url = next(iter(site.data["codes"][0]["anchors"].values())).split("#")[0]
+    hosted = {"site_url": site.site_url} if site.site_url else {}  # sitemap, canonical links, the 404 page's assets
     return {
+        **hosted,
         "nav": nav,
         "plugins": {"redirects": {"redirect_maps": dict(sorted(redirects.items()))}},
         "copyright": str(tags().copyright(safe_url(first_url), md_text(data_date(site.data)), md_text(sources))),

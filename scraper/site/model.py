@@ -27,6 +27,7 @@ class Site:
     history: dict = field(default_factory=dict)
     curated: "Curated | None" = None
     section_pages: list[dict] = field(default_factory=list)
+    site_url: str = ""  # the hosted root, for absolute links; "" keeps them relative
 
     @classmethod
     def of(cls, data: dict, history: dict | None = None, curated: "Curated | None" = None) -> "Site":

@@ -18,7 +18,7 @@ from scraper.catalog import statusdefs, store
 from scraper.catalog.inputs import Inputs
 from scraper.catalog.store import dumps
 from scraper.search import search_index
-from scraper.site import feed, status_views
+from scraper.site import feed, paths, status_views
 from scraper.site.config import GENERATED_CONFIG, generated_config
 from scraper.site.facts_views import published_data
 from scraper.site.markup import md_text
@@ -56,6 +56,7 @@ def build_pages(inputs: Inputs, curated: "Curated | None" = None) -> dict[str, s
     """Page source path -> content, for every page of the site."""
     curated = curated or Curated.of(inputs)
     site = Site.of(inputs.shown, inputs.changes, curated)
+    site.site_url = inputs.site_url
     data = site.data
     env = environment()
     pages: dict[str, str] = {}
@@ -88,7 +89,7 @@ def build_pages(inputs: Inputs, curated: "Curated | None" = None) -> dict[str, s
             put("stream_error.md.j2", status_views.stream_error_page(site, error, anchor))
         put("reasons.md.j2", status_views.reject_reasons_page(site, statuses))
         put("reasons.md.j2", status_views.session_reject_page(site, statuses))
-    pages["changes/feed.xml"] = feed.atom_feed(site.history)
+    pages["changes/feed.xml"] = feed.atom_feed(site.history, f"{site.site_url}{paths.CHANGES_PAGE}" if site.site_url else "./")
     pages[GENERATED_CONFIG] = json.dumps(generated_config(site), ensure_ascii=False, indent=2) + "\n"
     return pages
 
