@@ -64,6 +64,7 @@ class Compiled:
             for word in found:
                 self.postings.setdefault(word, []).append(i)
         self.typos: dict[str, list[str]] = {}
+        self.typo_answers: dict[str, tuple[str, ...]] = {}
         for word in self.weights:
             if typo_eligible(word, self.tuning["typo_min_length"]):
                 for variant in deletions(word):
@@ -94,11 +95,16 @@ class Compiled:
             return [word]
         if not typo_eligible(word, self.tuning["typo_min_length"]):
             return []
-        found: dict[str, None] = {}
-        for variant in deletions(word):
-            for known in self.typos.get(variant, ()):
-                found.setdefault(known, None)
-        return list(found)
+        known_typo = self.typo_answers.get(word)
+        if known_typo is None:
+            found: dict[str, None] = {}
+            for variant in deletions(word):
+                for known in self.typos.get(variant, ()):
+                    found.setdefault(known, None)
+            known_typo = tuple(found)
+            if len(self.typo_answers) < 50_000:  # respelling and scoring both ask; bounded, pastes are not
+                self.typo_answers[word] = known_typo
+        return list(known_typo)
 
 
 _COMPILED: list[Compiled] = []

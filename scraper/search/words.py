@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Iterable
@@ -62,10 +63,15 @@ def _word_tokens(raw: str) -> list[str]:
 
 def words(normalized: str) -> list[str]:
     """The text as a word sequence; identifiers (lot_size) stay whole and unstemmed."""
+    return list(_words(normalized))
+
+
+@functools.lru_cache(maxsize=64)  # a lookup reads one text's words several times (scores, respelling, statuses)
+def _words(normalized: str) -> tuple[str, ...]:
     result: list[str] = []
     for raw in TOKEN_RE.findall(normalized):
         result.extend(_word_tokens(raw))
-    return result
+    return tuple(result)
 
 
 def phrase_words(normalized: str) -> list[str]:
