@@ -55,8 +55,8 @@ def test_eval_accuracy_in_the_search_box(search, path, floor):
 )
 def test_first_result_and_enter(search, typed, path):
     search.goto(search.base_url + "changes/")
-    search.wait_for_selector("html[data-errref-ready]", state="attached")
     search.locator(".md-search__input").click()
+    search.wait_for_selector("html[data-errref-ready]", state="attached")  # the index loads when the box is used
     search.keyboard.type(typed)
     first = search.locator(".md-search-result [data-errref-best] a").first
     assert first.is_visible()
@@ -65,10 +65,21 @@ def test_first_result_and_enter(search, typed, path):
     search.wait_for_url(search.base_url + path)
 
 
+def test_a_visit_that_never_searches_never_downloads_the_index(search):
+    fetched: list[str] = []
+    search.on("request", lambda request: fetched.append(request.url))
+    search.goto(search.base_url + "codes/-1021/")
+    search.wait_for_load_state("networkidle")
+    assert not any(url.endswith("/assets/search-index.json") for url in fetched)
+    search.locator(".md-search__input").click()
+    search.wait_for_selector("html[data-errref-ready]", state="attached")
+    assert any(url.endswith("/assets/search-index.json") for url in fetched)
+
+
 def test_code_not_in_the_reference_says_so(search):
     search.goto(search.base_url)
-    search.wait_for_selector("html[data-errref-ready]", state="attached")
     search.locator(".md-search__input").click()
+    search.wait_for_selector("html[data-errref-ready]", state="attached")  # the index loads when the box is used
     search.keyboard.type("binance {\"code\":-1018,\"msg\":\"Unknown error\"}")
     box = search.locator("[data-errref-best]")
     assert box.get_attribute("data-kind") == "not-found"
@@ -82,8 +93,8 @@ def test_code_of_another_binance_product_names_it(search):
     """-4164 is a futures code: the answer names the product and links its error page, never a Spot page."""
     others = json.loads((ROOT / "data" / "other-products.json").read_text(encoding="utf-8"))
     search.goto(search.base_url)
-    search.wait_for_selector("html[data-errref-ready]", state="attached")
     search.locator(".md-search__input").click()
+    search.wait_for_selector("html[data-errref-ready]", state="attached")  # the index loads when the box is used
     search.keyboard.type("binance {\"code\":-4164,\"msg\":\"Order's notional must be no smaller than 5.0\"}")
     box = search.locator("[data-errref-best]")
     assert box.get_attribute("data-kind") == "other-product"
@@ -103,8 +114,8 @@ def test_with_a_best_match_the_theme_list_keeps_only_related_pages(search):
     """Material's lunr reads "-1013" as "NOT 1013" and lists every other page; under our answer the list
     keeps only pages about it, and one click shows the rest."""
     search.goto(search.base_url)
-    search.wait_for_selector("html[data-errref-ready]", state="attached")
     search.locator(".md-search__input").click()
+    search.wait_for_selector("html[data-errref-ready]", state="attached")  # the index loads when the box is used
     search.keyboard.type("-1013")
     search.wait_for_selector(".md-search-result__item", state="attached")
     items = search.locator(".md-search-result__item")
@@ -124,8 +135,8 @@ def test_with_a_best_match_the_theme_list_keeps_only_related_pages(search):
 def test_enter_without_a_best_match_opens_nothing(search):
     """Material would open its first hit; without an answer of ours the list stays on screen."""
     search.goto(search.base_url + "changes/")
-    search.wait_for_selector("html[data-errref-ready]", state="attached")
     search.locator(".md-search__input").click()
+    search.wait_for_selector("html[data-errref-ready]", state="attached")  # the index loads when the box is used
     search.keyboard.type("api key")
     search.wait_for_selector(".md-search-result__item")
     assert search.locator("[data-errref-best]").is_hidden()

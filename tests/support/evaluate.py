@@ -264,10 +264,10 @@ def open_site_search(browser: Any, base_url: str) -> Any:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(base_url)
+    page.locator(".md-search__input").click()  # the index loads when the box is used
     page.wait_for_selector("html[data-errref-ready]", state="attached", timeout=15000)
     if errors:
         raise RuntimeError(f"the site's scripts failed: {errors[0]}")
-    page.locator(".md-search__input").click()
     return page
 
 

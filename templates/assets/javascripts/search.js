@@ -8,16 +8,28 @@
   var ready = false;
   var lastMatch = null; // the answer shown for the box's text
   var showAll = false; // the user asked for the theme's whole list
-  window.ErrorResolver.loadUrl(new URL("assets/search-index.json", root).href).then(function () {
-    ready = true;
-    document.documentElement.setAttribute("data-errref-ready", "");
-    var input = document.querySelector(".md-search__input");
-    if (input && input.value) {
-      show(input.value);
-      followThemeList();
-      filterThemeList();
-    }
+  // The index (and the resolver's work) waits until someone uses the search box: a first visit
+  // that never searches does not download it.
+  var loading = null;
+  function load() {
+    if (loading) return loading;
+    loading = window.ErrorResolver.loadUrl(new URL("assets/search-index.json", root).href).then(function () {
+      ready = true;
+      document.documentElement.setAttribute("data-errref-ready", "");
+      var input = document.querySelector(".md-search__input");
+      if (input && input.value) {
+        show(input.value);
+        followThemeList();
+        filterThemeList();
+      }
+    });
+    return loading;
+  }
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches(".md-search__input")) load();
   });
+  var restored = document.querySelector(".md-search__input");
+  if (restored && restored.value) load(); // the browser kept a query across navigation
 
   // The labels come in the index, from templates/_labels.md.j2, as the pages' do.
   function kindLabel(kind) {
@@ -173,6 +185,7 @@
   // The one hook other scripts use into the theme's search box (the 404 page focuses it).
   window.ErrorSearch = {
     focus: function () {
+      load();
       var input = document.querySelector(".md-search__input");
       // on a phone the focused box opens over the page, hiding what the page says
       if (input && window.matchMedia("(min-width: 60em)").matches) input.focus();
@@ -181,6 +194,7 @@
 
   document.addEventListener("input", function (event) {
     if (!event.target.matches || !event.target.matches(".md-search__input")) return;
+    load();
     showAll = false;
     show(event.target.value);
     followThemeList();
