@@ -50,11 +50,14 @@ export DISABLE_MKDOCS_2_WARNING := true
 docs: $(STAMP)
 	$(PY) -m scraper render
 
+# The builder of site/: mkdocs (Material for MkDocs, the default) or zensical.
+BUILDER ?= mkdocs
+
 site: $(STAMP)
-	$(PY) -m scraper build
+	$(PY) -m scraper build --builder $(BUILDER)
 
 serve: site
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(if $(filter zensical,$(BUILDER)),$(BIN)/zensical serve --dev-addr 127.0.0.1:8000,$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000)
 
 # One worker per core (TEST_WORKERS=0 runs in this process, for pdb).
 TEST_WORKERS ?= auto

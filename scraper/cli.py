@@ -93,7 +93,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     with transaction.exclusive(ROOT, "build") as txn:
-        builder.build(load_inputs(args), txn, ROOT / args.site_dir)
+        builder.build(load_inputs(args), txn, ROOT / args.site_dir, args.builder)
     print(f"built {args.site_dir}/", file=sys.stderr)
     return 0
 
@@ -252,6 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--data", default=DEFAULT_DATA, help=f"input JSON (default {DEFAULT_DATA})")
     build_cmd.add_argument("--inputs", default=DEFAULT_INPUTS, help=f"folder of the other inputs: filters, guidance, ccxt's table, past wordings, changelog (default {DEFAULT_INPUTS})")
     build_cmd.add_argument("--site-dir", default="site", help="output folder, replaced whole (default site)")
+    build_cmd.add_argument("--builder", choices=builder.BUILDERS, default="mkdocs", help="mkdocs (Material, the default) or zensical")
     build_cmd.add_argument("--site-url", default=os.environ.get("SITE_URL", ""), help="the hosted site's root URL (default $SITE_URL; none: relative links)")
     build_cmd.set_defaults(handler=cmd_build)
 

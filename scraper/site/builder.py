@@ -49,6 +49,23 @@ def mkdocs_build(config: Path, site_dir: Path, epoch: int = 0) -> None:
         raise ScrapeError(f"mkdocs build: {problems[0] if problems else result.stderr.strip()[-300:]}")
 
 
+BUILDERS = ("mkdocs", "zensical")
+
+
+def zensical_build(workdir: Path, epoch: int = 0) -> None:
+    """Zensical, Material's successor, reads the same mkdocs.yml (and its INHERITed generated part)."""
+    zensical = Path(sys.executable).parent / "zensical"
+    if not zensical.exists():
+        raise ScrapeError("zensical build: Zensical is not installed here (requirements-dev.txt pins it; make install)")
+    env = os.environ | {"SOURCE_DATE_EPOCH": str(epoch)}
+    result = subprocess.run(
+        [str(zensical), "build"], cwd=workdir, env=env, capture_output=True, text=True, preexec_fn=transaction.die_with_parent
+    )
+    if result.returncode != 0:
+        lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+        raise ScrapeError(f"zensical build: {lines[-1] if lines else 'failed'}")
+
+
 def prepare_workdir(workdir: Path) -> Path:
     """A folder laid out like the repository's top level, for builds outside it (tests, benchmarks)."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -58,22 +75,25 @@ def prepare_workdir(workdir: Path) -> Path:
     return workdir
 
 
-def build_into(inputs: Inputs, work: Path) -> tuple[Path, Path]:
+def build_into(inputs: Inputs, work: Path, builder: str = "mkdocs") -> tuple[Path, Path]:
     """Render ``inputs`` into work/docs and build work/site from it: outputs nobody sees yet."""
     prepare_workdir(work)
     render.render(inputs, work / "docs")
-    mkdocs_build(work / "mkdocs.yml", work / "site", source_date_epoch(inputs.errors))
+    if builder == "zensical":
+        zensical_build(work, source_date_epoch(inputs.errors))  # mkdocs.yml's site_dir: work/site
+    else:
+        mkdocs_build(work / "mkdocs.yml", work / "site", source_date_epoch(inputs.errors))
     return work / "docs", work / "site"
 
 
-def build(inputs: Inputs, txn: transaction.Transaction, site_dir: Path | None = None) -> Path:
+def build(inputs: Inputs, txn: transaction.Transaction, site_dir: Path | None = None, builder: str = "mkdocs") -> Path:
     """Render and build in the transaction's scratch folder, then publish docs/ and site/ (or site_dir).
 
     The caller holds the tree's lock and loads ``inputs`` under it, after the repair of
     an interrupted update, so the build reads the data that update completed.
     """
     site_dir = Path(site_dir) if site_dir else txn.root / "site"
-    docs, built = build_into(inputs, txn.work)
+    docs, built = build_into(inputs, txn.work, builder)
     txn.stage_tree(txn.root / "docs", docs)
     txn.stage_tree(site_dir, built)
     txn.commit()

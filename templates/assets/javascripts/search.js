@@ -1,10 +1,56 @@
 // The header search box answers a pasted error first: resolver.js decides which page
-// the text belongs to, and that page is shown above Material's own results, chosen by
+// the text belongs to, and that page is shown above the theme's own results, chosen by
 // Enter.  Upstream text is only ever set as textContent, never parsed as HTML.
+//
+// What this needs of the theme is one adapter, THEMES below: which input is the search box,
+// where our panel goes, and which elements are the theme's result items.  Material for MkDocs
+// and Zensical (0.0.73: its search is a dialog in a shadow root) each have one; a theme change
+// costs one more entry, not a rewrite.
 (function () {
   "use strict";
 
-  var root = window.__md_scope || new URL(".", window.location.href); // the site root, set by Material
+  var root = window.__md_scope || new URL(".", window.location.href); // the site root, set by both themes
+
+  var THEMES = [
+    {
+      name: "material",
+      isInput: function (element) { return element.matches(".md-search__input"); },
+      results: function () { return document.querySelector(".md-search-result"); },
+      items: function (results) { return results.querySelectorAll(".md-search-result__item"); },
+    },
+    {
+      name: "zensical",
+      isInput: function (element) {
+        return element.matches('input[role="combobox"][aria-controls]') && element.getRootNode() instanceof ShadowRoot;
+      },
+      results: function (input) {
+        var list = input && input.getRootNode().getElementById(input.getAttribute("aria-controls"));
+        if (!list) return null;
+        var shadow = list.getRootNode();
+        if (!shadow.querySelector("link[data-errref-style]")) {
+          // our stylesheet does not reach into the dialog's shadow root: bring it in (same origin, CSP allows it)
+          var style = document.createElement("link");
+          style.rel = "stylesheet";
+          style.href = new URL("assets/stylesheets/extra.css", root).href;
+          style.setAttribute("data-errref-style", "");
+          shadow.appendChild(style);
+        }
+        return list.parentNode;
+      },
+      items: function (results) { return results.querySelectorAll('[role="listbox"] > li'); },
+    },
+  ];
+
+  // The theme and search input an event comes from (through a shadow root too), or null.
+  function searchInputOf(event) {
+    var target = event.composedPath ? event.composedPath()[0] : event.target;
+    if (!target || !target.matches) return null;
+    for (var i = 0; i < THEMES.length; i++) {
+      if (THEMES[i].isInput(target)) return { theme: THEMES[i], input: target };
+    }
+    return null;
+  }
+  var current = null; // {theme, input}: the search box last used
   var ready = false;
   var lastMatch = null; // the answer shown for the box's text
   var showAll = false; // the user asked for the theme's whole list
@@ -16,9 +62,8 @@
     loading = window.ErrorResolver.loadUrl(new URL("assets/search-index.json", root).href).then(function () {
       ready = true;
       document.documentElement.setAttribute("data-errref-ready", "");
-      var input = document.querySelector(".md-search__input");
-      if (input && input.value) {
-        show(input.value);
+      if (current && current.input.value) {
+        show(current.input.value);
         followThemeList();
         filterThemeList();
       }
@@ -26,10 +71,17 @@
     return loading;
   }
   document.addEventListener("focusin", function (event) {
-    if (event.target.matches && event.target.matches(".md-search__input")) load();
+    var found = searchInputOf(event);
+    if (found) {
+      current = found;
+      load();
+    }
   });
   var restored = document.querySelector(".md-search__input");
-  if (restored && restored.value) load(); // the browser kept a query across navigation
+  if (restored && restored.value) {
+    current = { theme: THEMES[0], input: restored }; // the browser kept a query across navigation
+    load();
+  }
 
   // The labels come in the index, from templates/_labels.md.j2, as the pages' do.
   function kindLabel(kind) {
@@ -50,8 +102,12 @@
     return parts.join(" · ");
   }
 
+  function themeResults() {
+    return current ? current.theme.results(current.input) : null;
+  }
+
   function box() {
-    var result = document.querySelector(".md-search-result");
+    var result = themeResults();
     if (!result) return null;
     var existing = result.querySelector("[data-errref-best]");
     if (existing) return existing;
@@ -144,12 +200,12 @@
   }
 
   function filterThemeList() {
-    var result = document.querySelector(".md-search-result");
-    var best = document.querySelector("[data-errref-best]");
+    var result = themeResults();
+    var best = result && result.querySelector("[data-errref-best]");
     if (!result || !best) return;
     var related = best.hidden || showAll || !lastMatch ? null : relatedPages(lastMatch);
     var hidden = 0;
-    result.querySelectorAll(".md-search-result__item").forEach(function (item) {
+    current.theme.items(result).forEach(function (item) {
       var anchor = item.querySelector("a");
       var unrelated = related !== null && !(anchor && related.has(new URL(anchor.href).pathname));
       if (unrelated !== item.hasAttribute("data-errref-unrelated")) item.toggleAttribute("data-errref-unrelated", unrelated);
@@ -176,7 +232,7 @@
   // Material renders its list when its worker answers, after our answer: follow its changes.
   var observed = null;
   function followThemeList() {
-    var result = document.querySelector(".md-search-result");
+    var result = themeResults();
     if (!result || observed === result) return;
     observed = result;
     new MutationObserver(filterThemeList).observe(result, { childList: true, subtree: true });
@@ -193,22 +249,27 @@
   };
 
   document.addEventListener("input", function (event) {
-    if (!event.target.matches || !event.target.matches(".md-search__input")) return;
+    var found = searchInputOf(event);
+    if (!found) return;
+    current = found;
     load();
     showAll = false;
-    show(event.target.value);
+    show(found.input.value);
     followThemeList();
     filterThemeList();
   });
 
-  // Enter in the box opens the best match.  Without one it opens nothing: Material would open
+  // Enter in the box opens the best match.  Without one it opens nothing: the theme would open
   // its own first hit, an unrelated page as often as not; the list stays, and arrow keys reach it.
+  // Caught on the way down (capture), before the theme's own handler, inside a shadow root too.
   document.addEventListener(
     "keydown",
     function (event) {
-      if (event.key !== "Enter" || !event.target.matches || !event.target.matches(".md-search__input")) return;
-      if (!event.target.value.trim()) return;
-      var best = document.querySelector("[data-errref-best]:not([hidden]) a");
+      var found = event.key === "Enter" ? searchInputOf(event) : null;
+      if (!found || !found.input.value.trim()) return;
+      current = found;
+      var results = themeResults();
+      var best = results && results.querySelector("[data-errref-best]:not([hidden]) a");
       event.preventDefault();
       event.stopPropagation();
       if (best) window.location.href = best.href;

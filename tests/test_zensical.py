@@ -1,0 +1,77 @@
+"""The site built by Zensical, Material's successor (make site BUILDER=zensical): the resolver's panel
+works in its search dialog through the one theme adapter of search.js, in Chromium."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import committed_inputs
+from sitebuild import serve
+
+from scraper.site import builder
+
+pytestmark = pytest.mark.browser
+
+# Zensical's search is a dialog in a shadow root: reach into it for the panel, the input and the list.
+PANEL = """() => {
+    const host = [...document.querySelectorAll("*")].find(e => e.shadowRoot && e.shadowRoot.querySelector("dialog"));
+    const panel = host && host.shadowRoot.querySelector("[data-errref-best]");
+    if (!panel || panel.hidden) return null;
+    const items = [...host.shadowRoot.querySelectorAll('[role="listbox"] > li')];
+    const shown = items.filter(i => i.offsetParent !== null).map(i => new URL(i.querySelector("a").href).pathname);
+    return {path: panel.dataset.path || null, kind: panel.dataset.kind, shown: shown, all: items.length,
+            styled: !!host.shadowRoot.querySelector("link[data-errref-style]")};
+}"""
+
+
+@pytest.fixture(scope="module")
+def zensical_site(tmp_path_factory):
+    if not (Path(sys.executable).parent / "zensical").exists():
+        pytest.skip("Zensical is not installed (requirements-dev.txt pins it; `make install`)")
+    _, site = builder.build_into(committed_inputs(), tmp_path_factory.mktemp("zensical"), "zensical")
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture()
+def page(browser, zensical_site):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.base_url = zensical_site
+    yield page
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.parametrize(
+    "typed, path",
+    [
+        ("binance.exceptions.BinanceAPIException: APIError(code=-1013): Filter failure: LOT_SIZE", "filters/lot-size/"),
+        ('{"code":-2010,"msg":"Account has insufficient balance for requested action."}', "messages/account-has-insufficient-balance-for-requested-action/"),
+        ("HTTP 429", "http/429/"),
+    ],
+)
+def test_paste_best_match_enter(page, typed, path):
+    page.goto(page.base_url + "changes/")
+    page.locator(".md-search__input").click()
+    page.keyboard.type(typed)
+    page.wait_for_function("() => document.documentElement.hasAttribute('data-errref-ready')")
+    page.wait_for_timeout(300)
+    shown = page.evaluate(PANEL)
+    assert shown is not None and shown["path"] == path and shown["styled"]
+    page.keyboard.press("Enter")
+    page.wait_for_url(page.base_url + path)
+
+
+def test_the_theme_list_under_an_answer_keeps_related_pages_only(page):
+    page.goto(page.base_url)
+    page.locator(".md-search__input").click()
+    page.keyboard.type("-1013")
+    page.wait_for_timeout(800)
+    shown = page.evaluate(PANEL)
+    assert shown is not None and shown["path"] == "codes/-1013/"
+    # Zensical's own hits, of which only those on the answer's page stay
+    assert shown["all"] > len(shown["shown"]) and all(path.endswith("/codes/-1013/") for path in shown["shown"]), shown
