@@ -9,7 +9,7 @@ from sitebuild import serve
 pytestmark = pytest.mark.browser
 
 AXE = ROOT / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["", "codes/-1013/", "filters/lot-size/", "messages/market-is-closed/", "changes/", "sections/11xx/", "http/5xx/", "ws-streams/2/",
+PAGES = ["", "codes/-1013/", "filters/lot-size/", "messages/market-is-closed/", "changes/", "sections/11xx/", "http/5xx/",
          "user-data-stream/order-reject-reasons/"]
 
 

@@ -35,7 +35,7 @@ def zensical_site(tmp_path_factory):
         yield url
 
 
-@pytest.fixture()
+@pytest.fixture(scope="module")
 def page(browser, zensical_site):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
@@ -44,6 +44,15 @@ def page(browser, zensical_site):
     yield page
     assert errors == []
     page.close()
+
+
+def answer_for(page, typed: str) -> dict:
+    """Open the search dialog on a fresh page, type, and wait for our panel inside it."""
+    page.goto(page.base_url + "changes/")
+    page.locator(".md-search__input").click()
+    page.keyboard.type(typed)
+    page.wait_for_function(f"() => ({PANEL})() !== null")
+    return page.evaluate(PANEL)
 
 
 @pytest.mark.parametrize(
@@ -55,23 +64,16 @@ def page(browser, zensical_site):
     ],
 )
 def test_paste_best_match_enter(page, typed, path):
-    page.goto(page.base_url + "changes/")
-    page.locator(".md-search__input").click()
-    page.keyboard.type(typed)
-    page.wait_for_function("() => document.documentElement.hasAttribute('data-errref-ready')")
-    page.wait_for_timeout(300)
-    shown = page.evaluate(PANEL)
-    assert shown is not None and shown["path"] == path and shown["styled"]
+    shown = answer_for(page, typed)
+    assert shown["path"] == path and shown["styled"]
     page.keyboard.press("Enter")
     page.wait_for_url(page.base_url + path)
 
 
 def test_the_theme_list_under_an_answer_keeps_related_pages_only(page):
-    page.goto(page.base_url)
-    page.locator(".md-search__input").click()
-    page.keyboard.type("-1013")
-    page.wait_for_timeout(800)
+    shown = answer_for(page, "-1013")
+    page.wait_for_function(f"() => ({PANEL})().all > 0")  # Zensical's own hits, rendered after ours
     shown = page.evaluate(PANEL)
-    assert shown is not None and shown["path"] == "codes/-1013/"
-    # Zensical's own hits, of which only those on the answer's page stay
+    assert shown["path"] == "codes/-1013/"
+    # of Zensical's own hits only those on the answer's page stay
     assert shown["all"] > len(shown["shown"]) and all(path.endswith("/codes/-1013/") for path in shown["shown"]), shown
