@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import committed_inputs
 from sitebuild import serve
+from test_accessibility import AXE
 
 from scraper.site import builder
 
@@ -77,3 +78,38 @@ def test_the_theme_list_under_an_answer_keeps_related_pages_only(page):
     assert shown["path"] == "codes/-1013/"
     # of Zensical's own hits only those on the answer's page stay
     assert shown["all"] > len(shown["shown"]) and all(path.endswith("/codes/-1013/") for path in shown["shown"]), shown
+
+
+def test_the_404_page_guesses_and_short_links_redirect(page):
+    response = page.goto(page.base_url + "LOT_SZE/")
+    assert response.status == 404
+    page.wait_for_selector("[data-errref-guess]:not([hidden])")
+    assert page.locator("[data-errref-guess]").inner_text() == "Did you mean LOT_SIZE?"
+    page.goto(page.base_url + "1013/")
+    page.wait_for_url(page.base_url + "codes/-1013/")
+
+
+def test_csp_holds_and_nothing_complains(browser, zensical_site):
+    fresh = browser.new_page()
+    problems: list[str] = []
+    fresh.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None)
+    fresh.on("pageerror", lambda error: problems.append(str(error)))
+    fresh.goto(zensical_site + "codes/-1013/")
+    assert fresh.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
+    fresh.locator(".md-search__input").click()
+    fresh.keyboard.type("LOT_SIZE")
+    fresh.wait_for_function(f"() => ({PANEL})() !== null")
+    fresh.close()
+    assert problems == []
+
+
+def test_no_serious_accessibility_violations(browser, zensical_site):
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: run `make install` (npm ci --prefix tests/a11y)")
+    fresh = browser.new_page()
+    fresh.goto(zensical_site + "codes/-1013/")
+    fresh.add_script_tag(path=str(AXE))
+    result = fresh.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    fresh.close()
+    serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
