@@ -113,3 +113,28 @@ def test_no_serious_accessibility_violations(browser, zensical_site):
     fresh.close()
     serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_dark_mode_copy_buttons_and_the_channel_filter(browser, zensical_site):
+    fresh = browser.new_page()
+    fresh.goto(zensical_site + "codes/-1013/")
+    assert fresh.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+    fresh.locator("label.md-header__button[for^='__palette']:visible").first.click()
+    assert fresh.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    blocks = fresh.locator("pre > code").count()
+    assert blocks > 0 and fresh.locator("[data-clipboard-target]").count() >= blocks  # Zensical's copy buttons
+    fresh.goto(zensical_site + "sections/10xx/")  # no 10xx code comes over SBE
+    fresh.locator(".errref-channel-buttons button", has_text="SBE").first.click()
+    assert fresh.locator(".errref-empty").first.inner_text() == "None of these come over SBE."
+    fresh.close()
+
+
+def test_the_keyboard_reaches_the_answer(browser, zensical_site):
+    fresh = browser.new_page(viewport={"width": 1280, "height": 900})
+    fresh.goto(zensical_site + "changes/")
+    fresh.keyboard.press("/")  # the theme's shortcut opens its search
+    fresh.keyboard.type("INVALID_MESSAGE")
+    fresh.wait_for_function(f"() => ({PANEL})() !== null")
+    fresh.keyboard.press("Enter")
+    fresh.wait_for_url(zensical_site + "codes/-1013/")
+    fresh.close()
