@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 from support import evaluate, sites
+from support.chromium import chromium
 from support.synthetic import scaled_page
 
 from scraper import transaction
@@ -63,6 +64,37 @@ def page_weight(site_dir: Path, page: Path) -> int:
     return total
 
 
+def first_visit_bytes(site_dir: Path, path: str = "codes/-1013/") -> tuple[int, int]:
+    """(bytes, requests) a first visit to ``path`` downloads in Chromium, search untouched: every response body."""
+    sizes: list[int] = []
+    with sites.serve(site_dir) as url, chromium() as browser:
+        page = browser.new_page()
+        page.on("response", lambda response: sizes.append(len(response.body())) if response.ok else None)
+        page.goto(url + path)
+        page.wait_for_load_state("networkidle")
+        page.close()
+    return sum(sizes), len(sizes)
+
+
+def builder_results(repeat: int) -> list[tuple[str, str]]:
+    """Both builders on the same rendered pages: build time, and what a first visit downloads."""
+    results: list[tuple[str, str]] = []
+    inputs = Inputs.load(ROOT / "data")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = builder.prepare_workdir(Path(tmp))
+        render.render(inputs, work / "docs")
+        times = {
+            "mkdocs": median_seconds(lambda: builder.mkdocs_build(work / "mkdocs.yml", work / "site"), repeat),
+        }
+        material_bytes = first_visit_bytes(work / "site")
+        times["zensical"] = median_seconds(lambda: builder.zensical_build(work), repeat)
+        zensical_bytes = first_visit_bytes(work / "site")
+    results.append(("build: Material (mkdocs) / Zensical (median)", f"{times['mkdocs'] * 1000:.0f} ms / {times['zensical'] * 1000:.0f} ms"))
+    for name, (total, requests) in (("Material", material_bytes), ("Zensical", zensical_bytes)):
+        results.append((f"first visit to codes/-1013/, {name} build", f"{total / 1024:.0f} KiB in {requests} responses (uncompressed)"))
+    return results
+
+
 def run(repeat: int) -> list[tuple[str, str]]:
     results: list[tuple[str, str]] = []
     scrape = median_seconds(scrape_html_copies, repeat * 5)
@@ -88,6 +120,7 @@ def run(repeat: int) -> list[tuple[str, str]]:
         results.append(
             ("one code page: HTML + CSS + JS", f"{weight / 1024:.0f} KiB vs upstream page HTML alone {upstream / 1024:.0f} KiB")
         )
+    results.extend(builder_results(repeat))
     results.extend(evaluate.bench_results())  # lookup speed, size, keystroke to result
     results.extend(rebuild_results(max(1, repeat // 2)))
     results.extend(scale_results(repeat))
