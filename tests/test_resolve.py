@@ -199,6 +199,7 @@ STATUSES = [
     ("{'code': 1, 'msg': 'Invalid value type: expected Boolean'}", "ws-streams/1/"),
     ('"r": "INSUFFICIENT_BALANCES"', "messages/account-has-insufficient-balance-for-requested-action/"),
     ('executionReport "X": "EXPIRED", "eR": "INSUFFICIENT_LIQUIDITY"', "user-data-stream/order-reject-reasons/"),
+    ("FIX Reject <3>: 373=1 REQUIRED_TAG_MISSING", "fix/session-reject-reasons/"),
     # a Spot code beats the status around it: its page links the status page
     ("HTTP 429: APIError(code=-1003): Too much request weight used; current limit is 6000 request weight per 1 MINUTE.", "codes/-1003/"),
 ]

@@ -51,6 +51,8 @@ def status_pages(statuses: dict | None) -> list[dict]:
     if statuses:
         text = "Order reject and expiry reasons (user data stream)"
         pages.append({"kind": "reasons", "name": "order-reject-reasons", "text": text, "path": paths.REJECT_REASONS_PAGE, "codes": []})
+        text = "FIX SessionRejectReason (373)"
+        pages.append({"kind": "reasons", "name": "session-reject-reasons", "text": text, "path": paths.SESSION_REJECT_PAGE, "codes": []})
     return pages
 
 
@@ -68,8 +70,10 @@ def status_texts(pages: list[dict], statuses: dict | None) -> list[tuple[int, st
             texts.append((page, reason["reason"]))
     # expiry reasons ("eR": "INSUFFICIENT_LIQUIDITY") on the page that explains them; a one-word
     # reason (REJECTED) is too common a word to count
-    reasons = next((i for i, page in enumerate(pages) if page["kind"] == "reasons"), None)
-    texts += [(reasons, reason["reason"]) for reason in (statuses or {}).get("expiry_reasons", []) if "_" in reason["reason"]]
+    reasons = {page["name"]: i for i, page in enumerate(pages) if page["kind"] == "reasons"}
+    texts += [(reasons["order-reject-reasons"], r["reason"]) for r in (statuses or {}).get("expiry_reasons", []) if "_" in r["reason"]]
+    # FIX's SessionRejectReason names (REQUIRED_TAG_MISSING) on the page that lists them
+    texts += [(reasons["session-reject-reasons"], r["name"]) for r in (statuses or {}).get("session_reject_reasons", []) if "_" in r["name"]]
     return texts
 
 
