@@ -79,7 +79,10 @@ def test_5xx_warns_that_the_execution_status_is_unknown(pages):
 def test_451_says_upstream_does_not_document_it(pages):
     page = pages["http/451.md"]
     assert "Upstream's docs do not document this status" in page
-    assert "github.com/" in page  # the reports it rests on
+    assert "users&#39; reports of the response" in page and "github.com/" in page  # the reports it rests on, named as such
+    assert "Service unavailable from a restricted location" in page  # the body users pasted, as the example
+    assert '"status": 451' not in page  # no WebSocket API example upstream never documented
+    assert "Upstream sources" in pages["http/429.md"]
 
 
 @pytest.mark.parametrize(

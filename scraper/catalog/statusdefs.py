@@ -20,6 +20,14 @@ SCHEMA_VERSION = 1
 # What users meet that upstream does not document: the page says so, and its guidance is sourced
 # from what the response itself carries (data/guidance.yaml, statuses).
 UNDOCUMENTED_HTTP = ("451",)
+# ... and the body it comes with, as users pasted it (data/guidance.yaml, statuses/451, url sources)
+UNDOCUMENTED_BODIES = {
+    "451": {
+        "code": 0,
+        "msg": "Service unavailable from a restricted location according to 'b. Eligibility' in https://www.binance.com/en/terms. "
+        "Please contact customer service if you believe you received this message in error.",
+    },
+}
 
 
 # Codes that come with a status, or that share its meaning, each resting on an upstream line:

@@ -42,6 +42,7 @@ def facts_view(site: Site, src: str, found: dict | None) -> dict | None:
         "causes": [inline(c) for c in found.get("causes", [])],
         "fix": [inline(f) for f in found.get("fix", [])],
         "ccxt": [{"exception": md_text(g["exception"]), "rule": md_text(_ccxt_rule(g))} for g in found.get("ccxt", [])],
+        "reports_only": bool(found.get("sources")) and all("url" in s for s in found["sources"]),
         # two quotes from one section are one link
         "sources": list({(s.get("doc"), s.get("section"), s.get("url")): _source_view(s) for s in found.get("sources", [])}.values()),
     }

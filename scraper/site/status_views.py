@@ -57,7 +57,10 @@ def http_page(site: Site, page: dict) -> dict:
         "facts": facts_view(site, src, facts),
         # a class's example is its first status, without a phrase: "server errors" is no reason phrase
         "rest_example": code_fence(f"HTTP/1.1 {example} {'' if 'xx' in page['key'] else labels().http_reasons.get(page['key'], '')}".rstrip(), "text"),
-        "ws_example": code_fence(json.dumps({"id": "…", "status": int(example), "error": {"code": "…", "msg": "…"}}, ensure_ascii=False), "json"),
+        "ws_example": code_fence(json.dumps({"id": "…", "status": int(example), "error": {"code": "…", "msg": "…"}}, ensure_ascii=False), "json")
+        if page["said"] else None,  # where upstream documents the status (WebSocket API › Status codes)
+        "body": code_fence(json.dumps(statusdefs.UNDOCUMENTED_BODIES[page["key"]], ensure_ascii=False, indent=2), "json")
+        if page["key"] in statusdefs.UNDOCUMENTED_BODIES else None,
         "related": _code_links(site, src, statusdefs.RELATED_CODES.get(page["key"], ())),
         "index": md_href(src, src_of(paths.OTHER_ERRORS_PAGE)),
         "short_link": Markup(paths.http_path(page["key"])),
