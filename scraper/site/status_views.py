@@ -136,12 +136,21 @@ def other_errors_page(site: Site, data: dict) -> dict:
             for page in statusdefs.http_pages(data)
         ],
         "streams": [
-            {"href": md_href(src, src_of(paths.stream_error_path(error["code"]))), "label": md_text(f"{error['code']}: {error['messages'][0]['plain']}")}
+            {"href": md_href(src, src_of(paths.stream_error_path(error["code"]))), "label": md_text(f"{error['code']}: {_stream_label(error)}")}
             for error in data["stream_errors"]
         ],
         "reject_reasons": md_href(src, src_of(paths.REJECT_REASONS_PAGE)),
         "session_reject": md_href(src, src_of(paths.SESSION_REJECT_PAGE)),
     }
+
+
+def _stream_label(error: dict) -> str:
+    """A stream code's messages in a few words: the one message, or what they all start with ("Invalid request: …")."""
+    texts = [m["plain"] for m in error["messages"]]
+    if len(texts) == 1:
+        return texts[0]
+    start = texts[0].split(":")[0]
+    return f"{start}: …" if all(text.startswith(start + ":") for text in texts) else f"{texts[0]} (and {len(texts) - 1} more)"
 
 
 def status_links_of_code(site: Site, src: str, code: int) -> list[dict]:
