@@ -17,6 +17,7 @@
       isInput: function (element) { return element.matches(".md-search__input"); },
       results: function () { return document.querySelector(".md-search-result"); },
       items: function (results) { return results.querySelectorAll(".md-search-result__item"); },
+      watched: function (results) { return results; }, // where the theme renders its list
     },
     {
       name: "zensical",
@@ -38,6 +39,7 @@
         return list.parentNode;
       },
       items: function (results) { return results.querySelectorAll('[role="listbox"] > li'); },
+      watched: function (results) { return results.getRootNode(); }, // the dialog re-renders whole parts of itself
     },
   ];
 
@@ -233,9 +235,10 @@
   var observed = null;
   function followThemeList() {
     var result = themeResults();
-    if (!result || observed === result) return;
-    observed = result;
-    new MutationObserver(filterThemeList).observe(result, { childList: true, subtree: true });
+    var watched = result && current.theme.watched(result);
+    if (!watched || observed === watched) return;
+    observed = watched;
+    new MutationObserver(filterThemeList).observe(watched, { childList: true, subtree: true });
   }
 
   // The one hook other scripts use into the theme's search box (the 404 page focuses it).
