@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from scraper.catalog.model import Message, ScrapeError
+from scraper.ingest.parse.filter_prose import LIST_ITEM_RE
 from scraper.ingest.parse.markdown import split_cells
 from scraper.ingest.parse.sections import Section, sections
 
@@ -35,7 +36,6 @@ EXPIRY_SECTION = "Order Expiry Reason"
 # "HTTP `429` return code is used when …" (REST API); "`429` – you have exceeded …" (WebSocket API)
 _REST_STATUS = re.compile(r"^HTTP `([0-9]{3}|[0-9]XX)` return codes? (?:is|are) used")
 _WS_STATUS = re.compile(r"^`([0-9]{3}|[0-9]XX)`(?: status codes)?\s*(?:[–-]|indicates?)\s*")
-_BULLET = re.compile(r"^( *)[*-] (.*)$")
 _STREAM_ERROR = re.compile(r'^\{\s*"code":\s*([0-9]+),\s*"msg":\s*"(.*?)"\s*(?:,\s*"id":\s*%s\s*)?\}$')
 _SESSION_REASON = re.compile(r"`([0-9]+)`\s*-\s*([A-Z_]+)")
 
@@ -105,23 +105,22 @@ def _section(doc: str, found: list[Section], title: str) -> Section:
     return section
 
 
-def _bullets(text: str) -> list[tuple[int, str]]:
-    """(indent, Markdown) of each bullet, its continuation lines joined to it."""
-    found: list[tuple[int, str]] = []
+def _bullets(text: str) -> list[str]:
+    """Each bullet's Markdown, its continuation lines joined to it."""
+    found: list[str] = []
     for line in text.splitlines():
-        bullet = _BULLET.match(line)
+        bullet = LIST_ITEM_RE.match(line)
         if bullet:
-            found.append((len(bullet[1]), bullet[2].strip()))
+            found.append(bullet[3].strip())
         elif found and line.strip() and line.startswith(" "):
-            indent, words = found[-1]
-            found[-1] = (indent, f"{words} {line.strip()}")
+            found[-1] = f"{found[-1]} {line.strip()}"
     return found
 
 
 def _http_lines(doc: str, section: Section) -> list[tuple[str, StatusLine]]:
     pattern = _REST_STATUS if doc == REST_API else _WS_STATUS
     lines = []
-    for _, bullet in _bullets(section.text):
+    for bullet in _bullets(section.text):
         match = pattern.match(bullet)
         if match and match[1] != "200":  # 200 is success, no error
             lines.append((match[1], StatusLine(doc, section.title, section.anchor, bullet)))
@@ -145,26 +144,16 @@ def _stream_errors(section: Section) -> list[StreamError]:
     return [by_code[code] for code in sorted(by_code)]
 
 
-def _reject_reasons(section: Section) -> list[RejectReason]:
-    reasons = []
+def _reason_table(section: Section, what: str) -> list[tuple[str, str]]:
+    """(NAME, text) of each row of a two-column table whose first cell is a `NAME` code span."""
+    rows = []
     for line in section.text.splitlines():
         cells = split_cells(line) if line.strip().startswith("|") else []
         if len(cells) == 2 and re.fullmatch(r"`[A-Z_]+`", cells[0]):
-            reasons.append(RejectReason(cells[0].strip("`"), cells[1].strip().strip('"')))
-    if not reasons:
-        raise ScrapeError(f"{USER_DATA_STREAM} › {REJECT_SECTION}: no reject reasons in the table")
-    return reasons
-
-
-def _expiry_reasons(section: Section) -> list[ExpiryReason]:
-    reasons = []
-    for line in section.text.splitlines():
-        cells = split_cells(line) if line.strip().startswith("|") else []
-        if len(cells) == 2 and re.fullmatch(r"`[A-Z_]+`", cells[0]):
-            reasons.append(ExpiryReason(cells[0].strip("`"), cells[1].strip()))
-    if not reasons:
-        raise ScrapeError(f"{USER_DATA_STREAM} › {EXPIRY_SECTION}: no expiry reasons in the table")
-    return reasons
+            rows.append((cells[0].strip("`"), cells[1].strip()))
+    if not rows:
+        raise ScrapeError(f"{section.doc} › {section.title}: no {what} in the table")
+    return rows
 
 
 def _session_reject_reasons(text: str) -> list[SessionRejectReason]:
@@ -197,8 +186,8 @@ def read_statuses(texts: dict[str, str]) -> Statuses:
     return Statuses(
         http=sorted(statuses.values(), key=lambda s: s.status),
         stream_errors=_stream_errors(streams),
-        reject_reasons=_reject_reasons(rejects),
-        expiry_reasons=_expiry_reasons(expiries),
+        reject_reasons=[RejectReason(name, text.strip('"')) for name, text in _reason_table(rejects, "reject reasons")],
+        expiry_reasons=[ExpiryReason(name, text) for name, text in _reason_table(expiries, "expiry reasons")],
         session_reject_reasons=_session_reject_reasons(texts[FIX_API]),
         anchors=anchors,
     )
