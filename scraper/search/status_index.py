@@ -8,6 +8,7 @@ import re
 from scraper.catalog import statusdefs
 from scraper.search.words import normalize, words
 from scraper.site import paths
+from scraper.site.status_views import http_title, stream_title
 from scraper.site.templating import labels
 
 # A status number where clients print one (on the normalized text; tests/fixtures/eval/http-wrappers.md):
@@ -42,17 +43,15 @@ def _stream_family(plain: str) -> str:
 def status_pages(statuses: dict | None) -> list[dict]:
     """The index pages of the status and stream error pages, in site order."""
     pages = []
+    titles = labels().status_titles
     for page in statusdefs.http_pages(statuses):
-        title = f"HTTP {page['key'].upper()}" + (f" {labels().http_reasons[page['key']]}" if page["key"] in labels().http_reasons else "")
-        pages.append({"kind": "http", "name": page["key"], "text": title, "path": paths.http_path(page["key"]), "codes": []})
+        pages.append({"kind": "http", "name": page["key"], "text": http_title(page["key"]), "path": paths.http_path(page["key"]), "codes": []})
     for error in (statuses or {}).get("stream_errors", []):
-        text = f"WebSocket Streams error {error['code']}"
-        pages.append({"kind": "ws-stream", "name": str(error["code"]), "text": text, "path": paths.stream_error_path(error["code"]), "codes": []})
+        path = paths.stream_error_path(error["code"])
+        pages.append({"kind": "ws-stream", "name": str(error["code"]), "text": stream_title(error["code"]), "path": path, "codes": []})
     if statuses:
-        text = "Order reject and expiry reasons (user data stream)"
-        pages.append({"kind": "reasons", "name": "order-reject-reasons", "text": text, "path": paths.REJECT_REASONS_PAGE, "codes": []})
-        text = "FIX SessionRejectReason (373)"
-        pages.append({"kind": "reasons", "name": "session-reject-reasons", "text": text, "path": paths.SESSION_REJECT_PAGE, "codes": []})
+        pages.append({"kind": "reasons", "name": "order-reject-reasons", "text": titles["reasons"], "path": paths.REJECT_REASONS_PAGE, "codes": []})
+        pages.append({"kind": "reasons", "name": "session-reject-reasons", "text": titles["session"], "path": paths.SESSION_REJECT_PAGE, "codes": []})
     return pages
 
 

@@ -24,7 +24,7 @@ def generated_config(site: Site) -> dict:
         label = labels().sections.get(page["kind"], page["title"])
         nav.append({str(escape(label)): page["src"]})
     if site.curated and site.curated.statuses:
-        nav.append({"HTTP statuses and other errors": src_of(paths.OTHER_ERRORS_PAGE)})
+        nav.append({str(escape(labels().status_titles["other_errors"])): src_of(paths.OTHER_ERRORS_PAGE)})
     nav.append({"What changed upstream": src_of(paths.CHANGES_PAGE)})
     redirects = short_links(site)
     sources = ", ".join(f"{labels().locale(l)} {s['sha256'][:7]}" for l, s in site.data["source"].items())

@@ -33,9 +33,14 @@ def _code_links(site: Site, src: str, codes: tuple[int, ...]) -> list[dict]:
     ]
 
 
-def http_title(page: dict) -> str:
-    key = page["key"]
-    return f"HTTP {key.upper()}" + (f" {labels().http_reasons[key]}" if key in labels().http_reasons else "")
+def http_title(key: str) -> str:
+    """'429' -> 'HTTP 429 Too Many Requests'; '5xx' -> 'HTTP 5XX server errors'."""
+    title = labels().status_titles["http"].format(key=key.upper())
+    return f"{title} {labels().http_reasons[key]}" if key in labels().http_reasons else title
+
+
+def stream_title(code: int) -> str:
+    return labels().status_titles["stream"].format(code=code)
 
 
 def http_page(site: Site, page: dict) -> dict:
@@ -45,8 +50,8 @@ def http_page(site: Site, page: dict) -> dict:
     return {
         "src": src,
         "key": page["key"],
-        "title": front_matter_value(http_title(page)),
-        "heading": md_text(http_title(page)),
+        "title": front_matter_value(http_title(page["key"])),
+        "heading": md_text(http_title(page["key"])),
         "documented": bool(page["said"]),
         "said": [
             {"doc": md_text(labels().docs.get(line["doc"], line["doc"])), "text": md_inline(line["text"], lambda _: None),
@@ -74,8 +79,8 @@ def stream_error_page(site: Site, error: dict, anchor: str) -> dict:
     return {
         "src": src,
         "code": error["code"],
-        "title": front_matter_value(f"WebSocket Streams error {error['code']}"),
-        "heading": md_text(f"WebSocket Streams error {error['code']}"),
+        "title": front_matter_value(stream_title(error["code"])),
+        "heading": md_text(stream_title(error["code"])),
         "description": front_matter_value(first["plain"]),
         "messages": [{"text": md_inline(m["text"], lambda _: None), "description": md_inline(m["description"], lambda _: None)} for m in error["messages"]],
         "facts": facts_view(site, src, site.facts("stream_errors", str(error["code"]))),
@@ -96,8 +101,8 @@ def reject_reasons_page(site: Site, data: dict) -> dict:
         rows.append({"reason": md_inline(f"`{reason['reason']}`", lambda _: None), "message": md_text(reason["message"]), "link": link})
     return {
         "src": src,
-        "title": front_matter_value("Order reject and expiry reasons (user data stream)"),
-        "heading": md_text("Order reject and expiry reasons (user data stream)"),
+        "title": front_matter_value(labels().status_titles["reasons"]),
+        "heading": md_text(labels().status_titles["reasons"]),
         "rows": rows,
         "expiry": [
             {"reason": md_inline(f"`{reason['reason']}`", lambda _: None), "explanation": md_inline(reason["explanation"], lambda _: None)}
@@ -114,8 +119,8 @@ def session_reject_page(site: Site, data: dict) -> dict:
     return {
         "src": src,
         "expiry": [],
-        "title": front_matter_value("FIX SessionRejectReason (373)"),
-        "heading": md_text("FIX SessionRejectReason (373)"),
+        "title": front_matter_value(labels().status_titles["session"]),
+        "heading": md_text(labels().status_titles["session"]),
         "rows": [
             {"value": md_inline(f"`{reason['value']}`", lambda _: None), "name": md_inline(f"`{reason['name']}`", lambda _: None)}
             for reason in data["session_reject_reasons"]
@@ -129,10 +134,10 @@ def other_errors_page(site: Site, data: dict) -> dict:
     src = src_of(paths.OTHER_ERRORS_PAGE)
     return {
         "src": src,
-        "title": front_matter_value("HTTP statuses and other errors"),
-        "heading": md_text("HTTP statuses and other errors"),
+        "title": front_matter_value(labels().status_titles["other_errors"]),
+        "heading": md_text(labels().status_titles["other_errors"]),
         "http": [
-            {"href": md_href(src, src_of(paths.http_path(page["key"]))), "label": md_text(http_title(page)), "documented": bool(page["said"])}
+            {"href": md_href(src, src_of(paths.http_path(page["key"]))), "label": md_text(http_title(page["key"])), "documented": bool(page["said"])}
             for page in statusdefs.http_pages(data)
         ],
         "streams": [
@@ -159,7 +164,7 @@ def status_links_of_code(site: Site, src: str, code: int) -> list[dict]:
     if not data:
         return []
     keys = [key for key, codes in statusdefs.RELATED_CODES.items() if code in codes]
-    titles = {page["key"]: http_title(page) for page in statusdefs.http_pages(data)}
+    titles = {page["key"]: http_title(page["key"]) for page in statusdefs.http_pages(data)}
     return [{"href": md_href(src, src_of(paths.http_path(key))), "label": md_text(titles[key])} for key in keys if key in titles]
 
 

@@ -33,6 +33,7 @@ class Labels:
     report_body: str
     docs: dict[str, str]  # upstream's doc files, as a source names them
     http_reasons: dict[str, str]  # the reason phrase of each HTTP status page
+    status_titles: dict[str, str]  # the titles of the status, stream error and reasons pages
 
     def locale(self, locale: str) -> str:
         return self.locales.get(locale, locale)
@@ -79,4 +80,5 @@ def labels() -> Labels:
         report_body=module.report_body,
         docs=dict(module.docs),
         http_reasons=dict(module.http_reasons),
+        status_titles=dict(module.status_titles),
     )
