@@ -240,7 +240,7 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
         changes.record(history, old, new, version=f"{date} {sha[:7]}", date=date, sha256=sha)
     if status_changes:
         date = now.astimezone(timezone.utc).date().isoformat()
-        changes.record_statuses(history, new, status_changes, date=date)
+        changes.record_statuses(history, new, status_changes, date=date, with_latest=not difference.is_empty())
 
     # build from the new data in the scratch folder; a failure here publishes nothing
     work_data = txn.work / "data"

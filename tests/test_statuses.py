@@ -130,3 +130,18 @@ def test_hostile_text_in_the_status_docs_is_shown_literally(texts):
         page = pages[src]
         assert escaped in page, src
         assert "<script>" not in page and "{{" not in page and "](javascript:" not in page
+
+
+def test_status_changes_join_only_the_entry_of_the_same_run():
+    from scraper.catalog import changes
+
+    errors = committed_inputs().errors
+    found = [{"page": "http:429", "what": "testnet/rest-api.md", "old": "a", "new": "b"}]
+    history = {"entries": [{"version": "2026-12-05 abc1234", "date": "2026-12-05", "summary": "+1 code"}]}
+    changes.record_statuses(history, errors, found, date="2026-12-05", with_latest=False)  # an earlier run's entry, same day
+    assert len(history["entries"]) == 2 and history["entries"][0]["statuses"] == found
+    assert "statuses" not in history["entries"][1]
+    this_run = {"entries": [{"version": "2026-12-05 def5678", "date": "2026-12-05", "summary": "+1 code"}]}
+    changes.record_statuses(this_run, errors, found, date="2026-12-05", with_latest=True)  # this run's error-page entry
+    assert len(this_run["entries"]) == 1 and this_run["entries"][0]["statuses"] == found
+    assert this_run["entries"][0]["summary"] == "+1 code; statuses and stream errors: 1 line changed"

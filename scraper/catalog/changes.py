@@ -260,11 +260,12 @@ def status_changes(old: dict | None, new: dict) -> list[dict]:
     return found
 
 
-def record_statuses(history: dict, errors: dict, found: list[dict], *, date: str) -> None:
-    """Fold changes of the statuses into the changelog: into this run's entry, else a new one."""
+def record_statuses(history: dict, errors: dict, found: list[dict], *, date: str, with_latest: bool) -> None:
+    """Fold changes of the statuses into the changelog: into the entry this run just recorded for
+    the error page (``with_latest``), else a new one."""
     summary = f"statuses and stream errors: {len(found)} line{'s' * (len(found) != 1)} changed"
     entries = history["entries"]
-    if entries and entries[0]["date"] == date and "statuses" not in entries[0]:
+    if with_latest:
         entries[0]["statuses"] = found
         entries[0]["summary"] += f"; {summary}"
         return

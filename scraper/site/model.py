@@ -30,7 +30,7 @@ class Site:
     site_url: str = ""  # the hosted root, for absolute links; "" keeps them relative
 
     @classmethod
-    def of(cls, data: dict, history: dict | None = None, curated: "Curated | None" = None) -> "Site":
+    def of(cls, data: dict, history: dict | None = None, curated: "Curated | None" = None, site_url: str = "") -> "Site":
         site = cls(
             data=data,
             codes={c["code"]: c for c in data["codes"]},
@@ -41,6 +41,7 @@ class Site:
             code_links=relations.code_relations(data),
             history=history or {"entries": [], "seen": {}, "removed_codes": []},
             curated=curated,
+            site_url=site_url,
         )
         site.section_pages = _section_pages(site)
         return site

@@ -55,8 +55,7 @@ def environment() -> Environment:
 def build_pages(inputs: Inputs, curated: "Curated | None" = None) -> dict[str, str]:
     """Page source path -> content, for every page of the site."""
     curated = curated or Curated.of(inputs)
-    site = Site.of(inputs.shown, inputs.changes, curated)
-    site.site_url = inputs.site_url
+    site = Site.of(inputs.shown, inputs.changes, curated, inputs.site_url)
     data = site.data
     env = environment()
     pages: dict[str, str] = {}
