@@ -37,6 +37,14 @@ def test_eval_accuracy_in_the_search_box(search, path, floor):
     assert result.correct >= floor, "\n".join(result.lines())
 
 
+def type_in_search_box(search, path: str, text: str) -> None:
+    """Open a page, use its search box (the resolver's index loads then), and type."""
+    search.goto(search.base_url + path)
+    search.locator(".md-search__input").click()
+    search.wait_for_selector("html[data-errref-ready]", state="attached")
+    search.keyboard.type(text)
+
+
 @pytest.mark.parametrize(
     "typed, path",
     [
@@ -54,10 +62,7 @@ def test_eval_accuracy_in_the_search_box(search, path, floor):
     ],
 )
 def test_first_result_and_enter(search, typed, path):
-    search.goto(search.base_url + "changes/")
-    search.locator(".md-search__input").click()
-    search.wait_for_selector("html[data-errref-ready]", state="attached")  # the index loads when the box is used
-    search.keyboard.type(typed)
+    type_in_search_box(search, "changes/", typed)
     first = search.locator(".md-search-result [data-errref-best] a").first
     assert first.is_visible()
     assert first.get_attribute("href") == search.base_url + path
@@ -77,10 +82,7 @@ def test_a_visit_that_never_searches_never_downloads_the_index(search):
 
 
 def test_code_not_in_the_reference_says_so(search):
-    search.goto(search.base_url)
-    search.locator(".md-search__input").click()
-    search.wait_for_selector("html[data-errref-ready]", state="attached")  # the index loads when the box is used
-    search.keyboard.type("binance {\"code\":-1018,\"msg\":\"Unknown error\"}")
+    type_in_search_box(search, "", "binance {\"code\":-1018,\"msg\":\"Unknown error\"}")
     box = search.locator("[data-errref-best]")
     assert box.get_attribute("data-kind") == "not-found"
     assert "Code -1018 is not in this reference" in box.inner_text()
@@ -92,10 +94,7 @@ def test_code_not_in_the_reference_says_so(search):
 def test_code_of_another_binance_product_names_it(search):
     """-4164 is a futures code: the answer names the product and links its error page, never a Spot page."""
     others = json.loads((ROOT / "data" / "other-products.json").read_text(encoding="utf-8"))
-    search.goto(search.base_url)
-    search.locator(".md-search__input").click()
-    search.wait_for_selector("html[data-errref-ready]", state="attached")  # the index loads when the box is used
-    search.keyboard.type("binance {\"code\":-4164,\"msg\":\"Order's notional must be no smaller than 5.0\"}")
+    type_in_search_box(search, "", "binance {\"code\":-4164,\"msg\":\"Order's notional must be no smaller than 5.0\"}")
     box = search.locator("[data-errref-best]")
     assert box.get_attribute("data-kind") == "other-product"
     assert box.get_attribute("data-products").split(",")[0] == "usdm-futures"
@@ -113,10 +112,7 @@ def test_code_of_another_binance_product_names_it(search):
 def test_with_a_best_match_the_theme_list_keeps_only_related_pages(search):
     """Material's lunr reads "-1013" as "NOT 1013" and lists every other page; under our answer the list
     keeps only pages about it, and one click shows the rest."""
-    search.goto(search.base_url)
-    search.locator(".md-search__input").click()
-    search.wait_for_selector("html[data-errref-ready]", state="attached")  # the index loads when the box is used
-    search.keyboard.type("-1013")
+    type_in_search_box(search, "", "-1013")
     search.wait_for_selector(".md-search-result__item", state="attached")
     items = search.locator(".md-search-result__item")
     assert items.count() >= 10  # what lunr found (nearly every page), rendered ten at a time
@@ -134,10 +130,7 @@ def test_with_a_best_match_the_theme_list_keeps_only_related_pages(search):
 
 def test_enter_without_a_best_match_opens_nothing(search):
     """Material would open its first hit; without an answer of ours the list stays on screen."""
-    search.goto(search.base_url + "changes/")
-    search.locator(".md-search__input").click()
-    search.wait_for_selector("html[data-errref-ready]", state="attached")  # the index loads when the box is used
-    search.keyboard.type("api key")
+    type_in_search_box(search, "changes/", "api key")
     search.wait_for_selector(".md-search-result__item")
     assert search.locator("[data-errref-best]").is_hidden()
     search.keyboard.press("Enter")
