@@ -16,7 +16,7 @@ from scraper.catalog.model import DEFAULT_DOC_URLS, DEFAULT_FILTERS_URL, DEFAULT
 from scraper.ingest import fetch, guards, merge, vendored
 from scraper.ingest.parse import read_source
 from scraper.ingest.parse.filters import read_filters_source
-from scraper.search import resolve, search_index
+from scraper.search import lookup_lines, resolve, search_index
 from scraper.site import builder, render
 
 ROOT = store.ROOT
@@ -163,7 +163,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     index = search_index.index_for(inputs)
     match = resolve.resolve(index, args.text)
     if match is None or match.kind in ("not-found", "other-product"):
-        print(search_index.not_found_line(match, args.text, index["as_of"], index))
+        print(lookup_lines.not_found_line(match, args.text, index["as_of"], index))
         return 1
     print(json.dumps(match.to_dict(), ensure_ascii=False))
     return 0

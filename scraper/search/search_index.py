@@ -121,9 +121,6 @@ def message_key(plain: str) -> str:
     return _TRAILING_PUNCT_RE.sub("", normalize(plain))
 
 
-ROW_KINDS = ("message", "filter")
-
-
 def _pages(data: dict) -> list[dict]:
     pages: list[dict] = []
     for code in data["codes"]:
@@ -137,6 +134,11 @@ def _pages(data: dict) -> list[dict]:
         path = paths.message_path(slugs[row["text"]])
         pages.append({"kind": "message", "text": row["plain"], "path": path, "codes": carrier_codes(row)})
     return pages
+
+
+def _row_pages(pages: list[dict]) -> dict[str, int]:
+    """Each rejection or filter row's page, by its message's key."""
+    return {message_key(page["text"]): i for i, page in enumerate(pages) if page["kind"] in resolve.ROWS}
 
 
 def _code_pages(pages: list[dict]) -> dict[int, int]:
@@ -211,7 +213,7 @@ def translated_texts(data: dict, pages: list[dict], translation: ParsedCopy | No
     if translation is None:
         return []
     code_pages = _code_pages(pages)
-    row_pages = {message_key(page["text"]): i for i, page in enumerate(pages) if page["kind"] in ROW_KINDS}
+    row_pages = _row_pages(pages)
     found: list[tuple[int, str]] = []
     for entry in translation.codes:
         page = code_pages.get(entry.code)
@@ -230,7 +232,7 @@ def wild_texts(pages: list[dict], names: dict[str, int], wild: dict | None) -> l
     the message it stands for today (a rejection or filter row), else its filter's, else its code's;
     a wording whose message, filter and code this reference lacks has no page here."""
     code_pages = _code_pages(pages)
-    row_pages = {message_key(page["text"]): i for i, page in enumerate(pages) if page["kind"] in ROW_KINDS}
+    row_pages = _row_pages(pages)
     found: list[tuple[int, str]] = []
     for wording in (wild or {}).get("wordings", []):
         text = wording["text"]
@@ -369,32 +371,3 @@ def write_index(inputs: Inputs, path: Path) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     store.write_atomic(path, text)
     return len(text.encode("utf-8"))
-
-
-def _either(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-
-
-def other_product_line(index: dict, match: resolve.Match) -> str:
-    """-4164 is a USDⓈ-M Futures error, not a Spot API one, and where that product's error page is."""
-    products = {key: (name, url) for key, name, url in index["others"]["products"]}
-    names = [products[key][0] for key in match.products]
-    pages = " · ".join(products[key][1] for key in match.products)
-    article = "an" if names[0][0] in "AEIO" else "a"  # "a USDⓈ-M", "an Options"
-    spot_page = index["codes"].get(str(match.code))
-    if spot_page is None:
-        return f"{match.code} is {article} {_either(names)} error, not a Spot API one: {pages}"
-    spot_name = index["pages"][spot_page]["name"]
-    return f"{match.code} with this message is {article} {_either(names)} error, not a Spot API one (the Spot API's {match.code} is {spot_name}): {pages}"
-
-
-def not_found_line(match: resolve.Match | None, text: str, as_of: str | None, index: dict | None = None) -> str:
-    """The one line ``lookup`` prints when there is no page.  A code upstream added after the
-    data was read is not in the reference, yet is a Spot API code: the date says which is known."""
-    if match is not None and match.kind == "other-product" and index is not None:
-        return other_product_line(index, match)
-    if match is not None and match.kind == "not-found":
-        return f"not found: code {match.code} is not in this reference (upstream's error page as of {as_of or labels().unknown_date})"
-    shown = " ".join(text.split())
-    shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return f"not found: no code, name or message of this reference in {shown!r}"
