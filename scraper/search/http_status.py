@@ -46,6 +46,5 @@ def stream_page(index: dict, text: str, code: CodeEvidence) -> int | None:
     if page is None:
         return None
     found = set(words(text))
-    families = statuses["stream_families"].get(str(code.value), [])
     # one word of what its messages start with ("Error code 3 … JSON"), not the whole phrase
-    return page if any(word in found for family in families for word in family.split()) else None
+    return page if any(word in found for word in statuses["stream_words"].get(str(code.value), [])) else None

@@ -35,9 +35,9 @@ HTTP_PATTERNS = {
 }
 
 
-def _stream_family(plain: str) -> str:
-    """What every message of a stream code starts with: "Invalid request", "Invalid JSON"."""
-    return " ".join(words(normalize(plain.split(":")[0])))
+def _opening_words(plain: str) -> list[str]:
+    """The words a stream message starts with, before its colon: "Invalid request", "Invalid JSON"."""
+    return words(normalize(plain.split(":")[0]))
 
 
 def status_pages(statuses: dict | None) -> list[dict]:
@@ -86,7 +86,8 @@ def statuses_index(pages: list[dict], statuses: dict | None) -> dict:
         for phrase in found
     ]
     phrases.sort(key=lambda item: (-len(item[0]), item[0]))  # the longest first: "service unavailable from a restricted location"
-    families = {}
-    for error in (statuses or {}).get("stream_errors", []):
-        families[str(error["code"])] = sorted({_stream_family(m["plain"]) for m in error["messages"]})
-    return {"http": http, "phrases": phrases, "streams": streams, "stream_families": families}
+    opening = {
+        str(error["code"]): sorted({word for m in error["messages"] for word in _opening_words(m["plain"])})
+        for error in (statuses or {}).get("stream_errors", [])
+    }
+    return {"http": http, "phrases": phrases, "streams": streams, "stream_words": opening}

@@ -13,7 +13,7 @@
 (function (root) {
   "use strict";
 
-  var INDEX_FORMAT = 6;
+  var INDEX_FORMAT = 7;
 
   // --- words -------------------------------------------------------------------
 
@@ -484,10 +484,7 @@
     var key = String(code.value);
     if (!c.streams.has(key)) return null;
     var found = new Set(words(text));
-    var families = c.index.statuses.stream_families[key] || [];
-    var fits = families.some(function (family) {
-      return family.split(" ").some(function (word) { return found.has(word); });
-    });
+    var fits = (c.index.statuses.stream_words[key] || []).some(function (word) { return found.has(word); });
     return fits ? c.streams.get(key) : null;
   }
 
