@@ -23,7 +23,7 @@ from scraper.site.config import GENERATED_CONFIG, generated_config
 from scraper.site.facts_views import published_data
 from scraper.site.markup import md_text
 from scraper.site.model import Curated, Site
-from scraper.site.templating import ASSETS, TEMPLATES
+from scraper.site.templating import ASSETS, DEFAULT_LOCALE, TEMPLATES, install_locale
 from scraper.site.views import (
     changes_page,
     code_page,
@@ -36,12 +36,12 @@ from scraper.site.views import (
 )
 
 
-def environment() -> Environment:
+def environment(locale: str = DEFAULT_LOCALE) -> Environment:
     def finalize(value):
         # Anything not already made safe by a filter is upstream text: escape it for Markdown.
         return value if isinstance(value, Markup) or isinstance(value, (int, float)) else md_text(value)
 
-    return Environment(
+    return install_locale(Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
         finalize=finalize,
@@ -49,7 +49,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-    )
+    ), locale)
 
 
 def build_pages(inputs: Inputs, curated: "Curated | None" = None) -> dict[str, str]:

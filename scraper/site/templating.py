@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Callable
 
+import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from scraper.catalog.model import ScrapeError
 from scraper.catalog.store import ROOT
 
 TEMPLATES = ROOT / "templates"
 ASSETS = TEMPLATES / "assets"
+# The site's languages: English, the templates' own wording, and the translations in templates/locale/.
+LOCALES = ("en", "zh-CN")
+DEFAULT_LOCALE = "en"
+CATALOGS = TEMPLATES / "locale"
 
 
 @dataclass(frozen=True)
@@ -40,32 +47,75 @@ class Labels:
 
 
 @cache
-def _includes() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.do"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+def catalog(locale: str) -> dict[str, str]:
+    """The templates' English wording -> the locale's ({} for English, the templates' own)."""
+    if locale == DEFAULT_LOCALE:
+        return {}
+    path = CATALOGS / f"{locale}.yaml"
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ScrapeError(f"{path}: {str(error).splitlines()[0]}") from None
+    if not isinstance(entries, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in entries.items()):
+        raise ScrapeError(f"{path}: expected a mapping of English wording to its translation")
+    return entries
+
+
+def gettext(locale: str) -> Callable[[str], str]:
+    """The locale's translation of a template's wording; a wording the catalog lacks fails the build."""
+    entries = catalog(locale)
+    if locale == DEFAULT_LOCALE:
+        return lambda message: message
+
+    def translate(message: str) -> str:
+        if message not in entries:
+            raise ScrapeError(f"{CATALOGS / (locale + '.yaml')}: no translation of {message!r}")
+        return entries[message]
+
+    return translate
+
+
+def install_locale(env: Environment, locale: str) -> Environment:
+    """Make ``_("...")`` and ``{% trans %}`` in ``env``'s templates speak ``locale``."""
+    translate = gettext(locale)
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translate, lambda one, many, n: translate(one if n == 1 else many), newstyle=True
+    )
+    env.globals["locale"] = locale
+    return env
+
+
+@cache
+def _includes(locale: str = DEFAULT_LOCALE) -> Environment:
+    return install_locale(
+        Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=StrictUndefined,
+            extensions=["jinja2.ext.do"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        ),
+        locale,
     )
 
 
 @cache
-def tags():
+def tags(locale: str = DEFAULT_LOCALE):
     """The macros that write HTML tags around text markup.py has already escaped."""
-    return include("_markup.html.j2").module
+    return include("_markup.html.j2", locale).module
 
 
-def include(name: str):
+def include(name: str, locale: str = DEFAULT_LOCALE):
     """A template outside the page set (the feed), rendered with autoescape and no Markdown escaping."""
-    return _includes().get_template(name)
+    return _includes(locale).get_template(name)
 
 
 @cache
-def labels() -> Labels:
-    module = include("_labels.md.j2").module
+def labels(locale: str = DEFAULT_LOCALE) -> Labels:
+    module = include("_labels.md.j2", locale).module
     return Labels(
         retry=dict(module.retry),
         kinds=dict(module.kinds),
