@@ -41,7 +41,7 @@ def environment(locale: str = DEFAULT_LOCALE) -> Environment:
         # Anything not already made safe by a filter is upstream text: escape it for Markdown.
         return value if isinstance(value, Markup) or isinstance(value, (int, float)) else md_text(value)
 
-    return install_locale(Environment(
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
         finalize=finalize,
@@ -49,7 +49,11 @@ def environment(locale: str = DEFAULT_LOCALE) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-    ), locale)
+    )
+    # a translated wording is the project's own text (Markup); `| text` escapes it for Markdown
+    # where the English once went through finalize as a plain string
+    env.filters["text"] = lambda value: md_text(str(value))
+    return install_locale(env, locale)
 
 
 def build_pages(inputs: Inputs, curated: "Curated | None" = None) -> dict[str, str]:
