@@ -113,22 +113,28 @@ def include(name: str, locale: str = DEFAULT_LOCALE):
     return _includes(locale).get_template(name)
 
 
+def _plain(mapping) -> dict[str, str]:
+    return {str(key): str(value) for key, value in mapping.items()}
+
+
 @cache
 def labels(locale: str = DEFAULT_LOCALE) -> Labels:
+    # _("...") gives Markup under autoescape; Python gets plain text and escapes it where it lands
+    # (Markup would escape what it is joined with or formatted with, and pass md_text's escaping by)
     module = include("_labels.md.j2", locale).module
     return Labels(
-        retry=dict(module.retry),
-        kinds=dict(module.kinds),
-        row_kinds=dict(module.row_kinds),
-        sections=dict(module.sections),
-        all_of=dict(module.all_of),
-        locales=dict(module.locales),
-        ccxt_rules=dict(module.ccxt_rules),
-        removed_upstream=module.removed_upstream,
-        unknown_date=module.unknown_date,
-        report_title=module.report_title,
-        report_body=module.report_body,
-        docs=dict(module.docs),
-        http_reasons=dict(module.http_reasons),
-        status_titles=dict(module.status_titles),
+        retry=_plain(module.retry),
+        kinds=_plain(module.kinds),
+        row_kinds=_plain(module.row_kinds),
+        sections=_plain(module.sections),
+        all_of=_plain(module.all_of),
+        locales=_plain(module.locales),
+        ccxt_rules=_plain(module.ccxt_rules),
+        removed_upstream=str(module.removed_upstream),
+        unknown_date=str(module.unknown_date),
+        report_title=str(module.report_title),
+        report_body=str(module.report_body),
+        docs=_plain(module.docs),
+        http_reasons=_plain(module.http_reasons),
+        status_titles=_plain(module.status_titles),
     )
