@@ -78,11 +78,12 @@ UPSTREAM_WS_API ?=
 UPSTREAM_WS_STREAMS ?=
 UPSTREAM_USER_DATA_STREAM ?=
 UPSTREAM_FIX_API ?=
+UPSTREAM_TRANSLATION ?=
 REBUILD_FLAGS ?=
 REBUILD_URLS = $(if $(UPSTREAM_EN),--en "$(UPSTREAM_EN)") $(if $(UPSTREAM_ZH),--zh "$(UPSTREAM_ZH)") $(if $(UPSTREAM_FILTERS),--filters "$(UPSTREAM_FILTERS)") \
 	$(if $(UPSTREAM_REST_API),--rest-api "$(UPSTREAM_REST_API)") $(if $(UPSTREAM_WS_API),--ws-api "$(UPSTREAM_WS_API)") \
 	$(if $(UPSTREAM_WS_STREAMS),--ws-streams "$(UPSTREAM_WS_STREAMS)") $(if $(UPSTREAM_USER_DATA_STREAM),--user-data-stream "$(UPSTREAM_USER_DATA_STREAM)") \
-	$(if $(UPSTREAM_FIX_API),--fix-api "$(UPSTREAM_FIX_API)")
+	$(if $(UPSTREAM_FIX_API),--fix-api "$(UPSTREAM_FIX_API)") $(if $(UPSTREAM_TRANSLATION),--translation "$(UPSTREAM_TRANSLATION)")
 
 # The only target that touches the network.
 rebuild: $(STAMP)

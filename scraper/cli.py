@@ -31,6 +31,7 @@ DOC_OPTIONS = {
     "testnet/web-socket-streams.md": "ws_streams",
     "testnet/user-data-stream.md": "user_data_stream",
     "testnet/fix-api.md": "fix_api",
+    "errors_CN.md": "translation",
 }
 DEFAULT_FILTERS = "data/filters.json"
 DEFAULT_GUIDANCE = "data/guidance.yaml"

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from scraper import transaction
 from scraper.catalog import changes, filterdefs, statusdefs, store
-from scraper.catalog.inputs import CURATED_FILES, Inputs
+from scraper.catalog.chinese import TRANSLATION_DOC
+from scraper.catalog.inputs import CURATED_FILES, Inputs, read_translation
 from scraper.catalog.model import DEFAULT_DOC_URLS, DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
 from scraper.ingest import fetch, guards, merge, vendored
 from scraper.ingest.parse import decode_page, read_source
@@ -172,7 +173,10 @@ def _fetch_docs(root: Path, options: Options, old_statuses: dict | None) -> dict
     for doc, url in options.doc_urls.items():
         copy = root / vendored.DOCS / doc
         entry = manifest_docs.get(doc, {})
-        trusted = _sha256_of(copy) == recorded.get(doc, {}).get("sha256")
+        # a statuses doc is trusted while the committed statuses were read from its copy; another doc
+        # (the Chinese error page) while its copy is the one the manifest recorded
+        recorded_sha256 = recorded.get(doc, {}).get("sha256") if doc in statusdefs.DOCS else entry.get("sha256")
+        trusted = recorded_sha256 is not None and _sha256_of(copy) == recorded_sha256
         item = fetch.fetch_url(url, options.policy, dict(entry.get("validators") or {}) if trusted else {}, accept=fetch.MARKDOWN_TYPES)
         if item.not_modified:
             item = fetch.Fetched(item.origin, copy.read_bytes(), entry.get("retrieved_at"), True, item.validators)
@@ -181,7 +185,7 @@ def _fetch_docs(root: Path, options: Options, old_statuses: dict | None) -> dict
 
 
 def _statuses_of(docs: dict[str, fetch.Fetched]) -> dict:
-    texts = {doc: decode_page(item.origin, item.body) for doc, item in docs.items()}
+    texts = {doc: decode_page(item.origin, item.body) for doc, item in docs.items() if doc in statusdefs.DOCS}
     data = statusdefs.to_dict(read_statuses(texts), texts)
     statusdefs.validate(data, next(iter(docs.values())).origin)
     return data
@@ -227,9 +231,13 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
 
     new_statuses = _statuses_of(docs_fetched)
     status_changes = changes.status_changes(old_statuses, new_statuses)
+    translation = docs_fetched.get(TRANSLATION_DOC)
+    if translation is not None:  # upstream's Chinese error page: the Chinese pages' names and descriptions
+        read_translation(translation.origin, translation.body)
+    translation_changed = translation is not None and _sha256_of(root / vendored.DOCS / TRANSLATION_DOC) != hashlib.sha256(translation.body).hexdigest()
 
     difference = changes.diff(old, new)
-    if difference.is_empty() and not filters_changed and not status_changes:
+    if difference.is_empty() and not filters_changed and not status_changes and not translation_changed:
         return Outcome(False, "upstream unchanged: the fetched pages say what the committed data says")
     guards.refuse_drop(old, copies, options.allow_removal)
 
@@ -252,7 +260,15 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
     (work_data / HISTORY.name).write_text(store.dumps(history), encoding="utf-8")
     (work_data / FILTERS_DATA.name).write_text(store.dumps(new_filters), encoding="utf-8")
     (work_data / STATUSES_DATA.name).write_text(store.dumps(new_statuses), encoding="utf-8")
-    docs, built = builder.build_into(Inputs.load(work_data, docs=vendored.docs_files(root), site_url=options.site_url), txn.work)
+    # the build reads the docs just fetched (the Chinese copy among them), not the vendored ones they replace
+    work_docs = txn.work / "upstream-docs"
+    fresh = {}
+    for doc, item in docs_fetched.items():
+        fresh[doc] = work_docs / doc
+        fresh[doc].parent.mkdir(parents=True, exist_ok=True)
+        fresh[doc].write_bytes(item.body)
+    inputs = Inputs.load(work_data, docs=vendored.docs_files(root) | fresh, site_url=options.site_url)
+    docs, built = builder.build_into(inputs, txn.work)
 
     manifest = load_manifest(root)
     if fetched is not None:
@@ -273,7 +289,10 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
             continue
         if _sha256_of(root / vendored.DOCS / doc) != hashlib.sha256(item.body).hexdigest():
             txn.stage_file(root / vendored.DOCS / doc, item.body)
-        manifest_docs[doc] = {"origin": item.origin, "retrieved_at": item.retrieved_at, "validators": item.validators}
+        manifest_docs[doc] = {
+            "origin": item.origin, "retrieved_at": item.retrieved_at, "validators": item.validators,
+            "sha256": hashlib.sha256(item.body).hexdigest(),
+        }
     txn.stage_file(root / FILTERS_DATA, store.dumps(new_filters))
     txn.stage_file(root / STATUSES_DATA, store.dumps(new_statuses))
     txn.stage_file(root / HISTORY, store.dumps(history))
@@ -287,4 +306,6 @@ def _rebuild(txn: transaction.Transaction, options: Options, now: datetime) -> O
         parts.append(f"filters page changed ({len(new_filters['filters'])} filters)")
     if status_changes:
         parts.append(f"statuses and stream errors: {len(status_changes)} changed")
+    if translation_changed:
+        parts.append(f"upstream's Chinese error page ({TRANSLATION_DOC}) changed")
     return Outcome(True, "; ".join(parts))

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 AXE = ROOT / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["", "codes/-1013/", "filters/lot-size/", "messages/market-is-closed/", "changes/", "sections/11xx/", "http/5xx/",
-         "user-data-stream/order-reject-reasons/"]
+         "user-data-stream/order-reject-reasons/", "zh/", "zh/codes/-1013/"]
 
 
 @pytest.fixture(scope="module")

@@ -44,10 +44,14 @@ def fixture(version: str, locale: str) -> bytes:
     return (HTML / f"testnet-errors.{version}.{locale}.html").read_bytes()
 
 
-def make_workspace(root: Path) -> Path:
-    """What a rebuild reads and writes, copied; docs/ and site/ stand in as marked trees."""
+def make_workspace(root: Path, chinese: bool = False) -> Path:
+    """What a rebuild reads and writes, copied; docs/ and site/ stand in as marked trees.
+    Without ``chinese``, the data folder has no Chinese guidance, so the rebuild builds the English
+    tree alone: one MkDocs build instead of two (the tests that need the zh/ tree ask for it)."""
     for name in ("data", "upstream"):
         shutil.copytree(ROOT / name, root / name)
+    if not chinese:
+        (root / "data" / "guidance.zh-CN.yaml").unlink()
     shutil.copyfile(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(ROOT / "templates" / "overrides", root / "templates" / "overrides")
     for name in ("docs", "site"):
@@ -285,6 +289,33 @@ def test_a_changed_line_of_the_rest_api_page_reaches_its_status_page(workspace, 
     # the next run finds nothing new
     again = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
     assert again.returncode == 0 and "unchanged" in again.stdout
+
+
+def test_upstreams_chinese_page_is_part_of_the_transaction(tmp_path, upstream):
+    """errors_CN.md is fetched with the other docs: a new Chinese name reaches the vendored copy and
+    the zh/ tree in the same rebuild; the English tree is untouched by it."""
+    workspace = make_workspace(tmp_path, chinese=True)
+    serve_version(upstream, "d6ab31a")  # the error page as committed
+    changed = DOCS_MD["errors_CN.md"].replace("### -1013 消息无效".encode(), "### -1013 无效消息".encode())
+    assert changed != DOCS_MD["errors_CN.md"]
+    upstream.routes[DOC_PATHS["errors_CN.md"]] = Route(changed, content_type=MARKDOWN)
+    result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "upstream's Chinese error page (errors_CN.md) changed"
+    assert (workspace / "upstream" / "docs" / "errors_CN.md").read_bytes() == changed
+    assert "-1013 无效消息" in page_text(workspace / "site" / "zh" / "codes" / "-1013" / "index.html")
+    assert "无效消息" not in page_text(workspace / "site" / "codes" / "-1013" / "index.html")
+
+
+def test_a_chinese_page_that_is_not_one_changes_nothing(tmp_path, upstream):
+    workspace = make_workspace(tmp_path, chinese=True)
+    serve_version(upstream, "d6ab31a")
+    upstream.routes[DOC_PATHS["errors_CN.md"]] = Route(b"# Not the error page\n\nNothing here.\n", content_type=MARKDOWN)
+    before = tree_hashes(workspace)
+    result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: ") and "errors_CN.md: " in result.stderr
+    assert tree_hashes(workspace) == before
 
 
 def test_a_status_section_gone_upstream_changes_nothing(workspace, upstream):

@@ -12,6 +12,7 @@ from conftest import DATA, ROOT, committed_inputs
 from support.linkcheck import check_site, redirect_target, resolve_redirect
 
 from scraper.site import paths
+from scraper.site.templating import labels
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +158,8 @@ def test_every_page_ends_with_its_review_date_and_a_report_link(built_site):
     for page in pages:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
         footer = soup.select_one(".errref-page-footer")
-        assert footer is not None and reviewed in footer.get_text(), page
+        locale = "zh-CN" if page.relative_to(built_site).parts[0] == "zh" else "en"
+        assert footer is not None and labels(locale).date(reviewed) in footer.get_text(), page
         link = footer.find("a", href=lambda h: h and h.startswith(ISSUE_TRACKER_URL + "?"))
         path = "/" + str(page.parent.relative_to(built_site)).removeprefix(".") + "/"
-        assert parse_qs(urlsplit(link["href"]).query)["title"] == [f"Problem on {path.replace('//', '/')}"], page
+        assert parse_qs(urlsplit(link["href"]).query)["title"] == [labels(locale).report_title.format(page=path.replace("//", "/"))], page

@@ -31,6 +31,18 @@ def test_absolute_urls_where_a_host_needs_them(hosted):
     assert 'href="/errors/assets/stylesheets/extra.css"' in (hosted / "404.html").read_text(encoding="utf-8")
 
 
+def test_the_sitemaps_give_each_page_its_twin_both_ways(hosted):
+    """hreflang alternates, in both trees' sitemaps: each page names itself and its twin, absolute."""
+    for sitemap, own in ((hosted / "sitemap.xml", SITE_URL), (hosted / "zh" / "sitemap.xml", f"{SITE_URL}zh/")):
+        text = sitemap.read_text(encoding="utf-8")
+        entry = text[text.index(f"<loc>{own}codes/-1013/</loc>"):].split("</url>")[0]
+        assert f'<xhtml:link rel="alternate" hreflang="en" href="{SITE_URL}codes/-1013/"/>' in entry
+        assert f'<xhtml:link rel="alternate" hreflang="zh-CN" href="{SITE_URL}zh/codes/-1013/"/>' in entry
+    zh_page = (hosted / "zh" / "codes" / "-1013" / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{SITE_URL}zh/codes/-1013/">' in zh_page
+    assert f'href="{SITE_URL}codes/-1013/" hreflang="en"' in zh_page  # the language switch, absolute too
+
+
 def test_without_it_links_stay_relative(built_site):
     assert '<link href="./" rel="alternate" />' in (built_site / "changes" / "feed.xml").read_text(encoding="utf-8")
     assert "example.org" not in (built_site / "sitemap.xml").read_text(encoding="utf-8")

@@ -161,6 +161,21 @@ def require_translation(english: dict, chinese: dict | None, origin: str = "data
         raise ScrapeError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
 
 
+TRANSLATED_FIELDS = ("causes", "fix", "check_status")  # the rest (retry, channels, sources, examples) is the English file's
+
+
+def localized(english: dict, chinese: dict) -> dict:
+    """The English guidance with each entry's texts in the translation's words (run require_translation first)."""
+    result = dict(english)  # its review date stays the English file's: the date the claims were checked upstream
+    for section in ALL_SECTIONS:
+        translated = chinese.get(section) or {}
+        result[section] = {
+            key: entry | {f: translated[key][f] for f in TRANSLATED_FIELDS if f in translated.get(key, {})}
+            for key, entry in (english.get(section) or {}).items()
+        }
+    return result
+
+
 # --- the guidance against the data -------------------------------------------
 
 

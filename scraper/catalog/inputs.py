@@ -12,14 +12,14 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from scraper.catalog import changes, filterdefs, guidance, statusdefs, store, upstream_docs
+from scraper.catalog import changes, chinese, filterdefs, guidance, statusdefs, store, upstream_docs
+from scraper.catalog.chinese import TRANSLATION_DOC
 from scraper.catalog.model import ParsedCopy, ScrapeError
 from scraper.facts import enrich
 from scraper.ingest.parse import read_source
 
 ERRORS_FILE = "errors.json"
 ERROR_PAGE_DOC = "testnet/errors.md"  # the error page's Markdown among upstream's docs
-TRANSLATION_DOC = "errors_CN.md"  # upstream's own Chinese translation of the (production) error page
 FILTERS_FILE = "filters.json"
 GUIDANCE_FILE = "guidance.yaml"
 GUIDANCE_ZH_FILE = "guidance.zh-CN.yaml"
@@ -79,6 +79,11 @@ class Inputs:
         ones only the filters page defines.  Pages and the search index both read this one value."""
         return filterdefs.with_defined_filters(self.errors, self.filters)
 
+    @cached_property
+    def chinese(self) -> chinese.ChineseCopy | None:
+        """Upstream's Chinese error page merged by code and by row with the data shown (None: no translation)."""
+        return chinese.held_against(self.translation, self.shown)
+
     def with_errors(self, errors: dict, changes: dict | None = None) -> "Inputs":
         """The same inputs around other error data (tests, synthetic pages); its changelog, if any, given with it."""
         return replace(self, errors=errors, changes=changes)
@@ -95,12 +100,15 @@ def checked_site_url(url: str) -> str:
 
 def _translation(path: Path | None) -> ParsedCopy | None:
     """Upstream's Chinese copy of the error page, read by the scraper's own Markdown reader."""
-    if path is None:
-        return None
-    copies = read_source(str(path), path.read_bytes())
+    return read_translation(str(path), path.read_bytes()) if path is not None else None
+
+
+def read_translation(origin: str, body: bytes) -> ParsedCopy:
+    """errors_CN.md's Chinese copy; one line naming ``origin`` when it is not upstream's Chinese error page."""
+    copies = read_source(origin, body)
     chinese = [copy for copy in copies if copy.locale == "zh-CN"]
     if len(chinese) != 1 or not chinese[0].codes:
-        raise ScrapeError(f"{path}: expected upstream's Chinese error page, found {len(chinese)} Chinese copies")
+        raise ScrapeError(f"{origin}: expected upstream's Chinese error page, found {len(chinese)} Chinese copies")
     return chinese[0]
 
 

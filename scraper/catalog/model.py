@@ -24,7 +24,7 @@ DEFAULT_FILTERS_URL = "https://raw.githubusercontent.com/binance/binance-spot-ap
 DEFAULT_DOC_URLS = {
     doc: f"https://raw.githubusercontent.com/binance/binance-spot-api-docs/master/{doc}"
     for doc in ("testnet/rest-api.md", "testnet/web-socket-api.md", "testnet/web-socket-streams.md",
-                "testnet/user-data-stream.md", "testnet/fix-api.md")
+                "testnet/user-data-stream.md", "testnet/fix-api.md", "errors_CN.md")
 }
 # Where "Report a problem with this page" opens a new issue, the page named in it.
 ISSUE_TRACKER_URL = "https://github.com/binance-spot-errors-reference/binance-spot-errors-reference/issues/new"

@@ -72,14 +72,15 @@ def wordings_as_copy(wordings: dict) -> ParsedCopy:
     )
 
 
-def index_for(inputs: Inputs) -> dict:
+def index_for(inputs: Inputs, locale: str = "en") -> dict:
     """The site's index: the error data, plus the past wordings (old messages, renamed
     filters), the filters only the filters page defines, upstream's Chinese translation, the
     wordings seen in the wild and the other Binance products' codes, all from the same inputs."""
     history = [wordings_as_copy(inputs.wordings)] if inputs.wordings else None
-    return build_index(
+    index = build_index(
         inputs.shown, history, wild=inputs.wild, others=inputs.others, translation=inputs.translation, statuses=inputs.statuses
     )
+    return index | {"labels": {"kinds": labels(locale).kinds}}  # the kinds of match, as the tree's search box names them
 
 
 # The regular expressions resolver.js compiles from the index instead of spelling them again:
@@ -364,9 +365,9 @@ def dumps_index(index: dict) -> str:
     return json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def write_index(inputs: Inputs, path: Path) -> int:
+def write_index(inputs: Inputs, path: Path, locale: str = "en") -> int:
     """Write the index to ``path`` (render: docs/assets/search-index.json); returns its size in bytes."""
-    text = dumps_index(index_for(inputs))
+    text = dumps_index(index_for(inputs, locale))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     store.write_atomic(path, text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -10,11 +11,15 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+import yaml
+
 from scraper import transaction
 from scraper.catalog.inputs import Inputs
 from scraper.catalog.model import ScrapeError
 from scraper.catalog.store import ROOT
-from scraper.site import render
+from scraper.site import paths, render
+from scraper.site.config import locale_config_name, rebased_to_root
+from scraper.site.templating import LOCALES
 
 QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
@@ -52,18 +57,27 @@ def mkdocs_build(config: Path, site_dir: Path, epoch: int = 0) -> None:
 BUILDERS = ("mkdocs", "zensical")
 
 
-def zensical_build(workdir: Path, epoch: int = 0) -> None:
+def zensical_build(config: Path, epoch: int = 0) -> None:
     """Zensical, Material's successor, reads the same mkdocs.yml (and its INHERITed generated part)."""
     zensical = Path(sys.executable).parent / "zensical"
     if not zensical.exists():
         raise ScrapeError("zensical build: Zensical is not installed here (requirements-dev.txt pins it; make install)")
     env = os.environ | {"SOURCE_DATE_EPOCH": str(epoch)}
     result = subprocess.run(
-        [str(zensical), "build"], cwd=workdir, env=env, capture_output=True, text=True, preexec_fn=transaction.die_with_parent
+        [str(zensical), "build", "-f", str(config)], cwd=config.parent, env=env, capture_output=True, text=True, preexec_fn=transaction.die_with_parent
     )
     if result.returncode != 0:
         lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
         raise ScrapeError(f"zensical build: {lines[-1] if lines else 'failed'}")
+
+
+def _beside_mkdocs_yml(config: Path, work: Path) -> Path:
+    """A language's config copied to the build's top folder, its paths rebased (see config.rebased_to_root)."""
+    rebased = work / f".zensical{config.name}"
+    mkdocs_yml = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8"))
+    language = json.loads(config.read_text(encoding="utf-8"))
+    rebased.write_text(json.dumps(rebased_to_root(language, mkdocs_yml), ensure_ascii=False), encoding="utf-8")
+    return rebased
 
 
 def prepare_workdir(workdir: Path) -> Path:
@@ -76,13 +90,23 @@ def prepare_workdir(workdir: Path) -> Path:
 
 
 def build_into(inputs: Inputs, work: Path, builder: str = "mkdocs") -> tuple[Path, Path]:
-    """Render ``inputs`` into work/docs and build work/site from it: outputs nobody sees yet."""
+    """Render ``inputs`` into work/docs and build work/site from it: outputs nobody sees yet.
+    The English tree first (a build empties its site folder), then each language's tree into its folder."""
     prepare_workdir(work)
     render.render(inputs, work / "docs")
-    if builder == "zensical":
-        zensical_build(work, source_date_epoch(inputs.errors))  # mkdocs.yml's site_dir: work/site
-    else:
-        mkdocs_build(work / "mkdocs.yml", work / "site", source_date_epoch(inputs.errors))
+    epoch = source_date_epoch(inputs.errors)
+    trees = [(work / "mkdocs.yml", work / "site")] + [
+        (work / "docs" / config_name, work / "site" / paths.LOCALE_ROOTS[locale])
+        for locale, config_name in ((locale, locale_config_name(locale)) for locale in LOCALES[1:])
+        if (work / "docs" / config_name).exists()
+    ]
+    for config, site_dir in trees:
+        if builder == "zensical":
+            if config.parent != work:
+                config = _beside_mkdocs_yml(config, work)
+            zensical_build(config, epoch)  # the config's site_dir
+        else:
+            mkdocs_build(config, site_dir, epoch)
     return work / "docs", work / "site"
 
 

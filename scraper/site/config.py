@@ -6,6 +6,7 @@ from markupsafe import escape
 
 from scraper.catalog.model import NAME_RE
 from scraper.site import paths
+from scraper.site.chinese_views import section_title
 from scraper.site.markup import md_text, safe_url
 from scraper.site.model import Site
 from scraper.site.paths import src_of
@@ -17,25 +18,89 @@ GENERATED_CONFIG = ".generated.yml"  # MkDocs skips dot files: never published
 
 def generated_config(site: Site) -> dict:
     """Navigation, short links and the footer: data-dependent parts of mkdocs.yml (INHERITed)."""
-    nav: list = [{"Home": "index.md"}]
+    said = labels(site.locale)
+    nav: list = [{str(escape(said.nav["home"])): "index.md"}]
     for page in site.section_pages:
         # The two tables' sections get short labels (their upstream titles run to a paragraph);
         # the theme prints nav labels unescaped.
-        label = labels().sections.get(page["kind"], page["title"])
+        label = said.sections.get(page["kind"], section_title(site, page["title"]))
         nav.append({str(escape(label)): page["src"]})
     if site.curated and site.curated.statuses:
-        nav.append({str(escape(labels().status_titles["other_errors"])): src_of(paths.OTHER_ERRORS_PAGE)})
-    nav.append({"What changed upstream": src_of(paths.CHANGES_PAGE)})
+        nav.append({str(escape(labels(site.locale).status_titles["other_errors"])): src_of(paths.OTHER_ERRORS_PAGE)})
+    nav.append({str(escape(said.nav["changes"])): src_of(paths.CHANGES_PAGE)})
     redirects = short_links(site)
-    sources = ", ".join(f"{labels().locale(l)} {s['sha256'][:7]}" for l, s in site.data["source"].items())
+    sources = ", ".join(f"{labels(site.locale).locale(l)} {s['sha256'][:7]}" for l, s in site.data["source"].items())
     first_url = next(iter(site.data["codes"][0]["anchors"].values())).split("#")[0]
     hosted = {"site_url": site.site_url} if site.site_url else {}  # sitemap, canonical links, the 404 page's assets
     return {
         **hosted,
         "nav": nav,
         "plugins": {"redirects": {"redirect_maps": dict(sorted(redirects.items()))}},
-        "copyright": str(tags().copyright(safe_url(first_url), md_text(data_date(site.data)), md_text(sources))),
+        "copyright": str(tags(site.locale).copyright(safe_url(first_url), md_text(said.date(data_date(site.data, site.locale))), md_text(sources))),
+        "extra": {"locale": site.locale, "languages": languages(site), "not_found": said.not_found},
     }
+
+
+def languages(site: Site) -> list[dict]:
+    """Each language's tree as seen from this one: its root, relative (or absolute when the site's URL is
+    known), for the page's twin link and its hreflang alternates (templates/overrides/main.html)."""
+    here = paths.LOCALE_ROOTS[site.locale]
+    hosted_root = site.site_url[: len(site.site_url) - len(here)] if site.site_url else ""
+    trees = []
+    for locale, root in paths.LOCALE_ROOTS.items():
+        if hosted_root:
+            href = hosted_root + root
+        else:
+            href = ("../" * here.count("/")) + root
+        trees.append({"lang": locale, "name": labels(site.locale).locale(locale), "root": href})
+    return trees
+
+
+def locale_config_name(locale: str) -> str:
+    """The config of a language's tree, beside the generated English part: docs/.generated.zh-CN.yml."""
+    return f".generated.{locale}.yml"
+
+
+def locale_config(site: Site) -> dict:
+    """The config of the tree under zh/: mkdocs.yml (and so the English generated part) inherited,
+    then its own folders, language, navigation and footer.  Paths are relative to docs/, where it lives."""
+    english = generated_config(site)
+    root = paths.LOCALE_ROOTS[site.locale].rstrip("/")
+    return {
+        "INHERIT": "../mkdocs.yml",
+        "site_name": labels(site.locale).site["name"],
+        "site_description": labels(site.locale).site["description"],
+        "docs_dir": root,
+        "site_dir": f"../site/{root}",
+        **({"site_url": site.site_url} if site.site_url else {}),
+        "theme": {"custom_dir": "../templates/overrides", "language": site.locale},
+        "nav": english["nav"],
+        # the short links are the English tree's, at the same paths
+        "plugins": {"search": {"lang": "en"}, "redirects": english["plugins"]["redirects"]},
+        "copyright": english["copyright"],
+        "extra": english["extra"],
+    }
+
+
+def rebased_to_root(config: dict, mkdocs_yml: dict) -> dict:
+    """The same language config, whole, as if it stood beside mkdocs.yml, for Zensical: it builds only
+    into a folder under its config's own, and it joins an inherited list (the navigation) to the
+    child's where MkDocs replaces it.  So its copy is mkdocs.yml with the language's keys laid over,
+    no INHERIT left, at the build's top folder (a scratch folder)."""
+    child = {key: value for key, value in config.items() if key != "INHERIT"} | {
+        "docs_dir": f"docs/{config['docs_dir']}",
+        "site_dir": config["site_dir"].removeprefix("../"),
+        "theme": config["theme"] | {"custom_dir": "templates/overrides"},
+    }
+    return _laid_over({key: value for key, value in mkdocs_yml.items() if key != "INHERIT"}, child)
+
+
+def _laid_over(parent: dict, child: dict) -> dict:
+    """MkDocs's INHERIT merge: mappings merge key by key, anything else the child's replaces the parent's."""
+    merged = dict(parent)
+    for key, value in child.items():
+        merged[key] = _laid_over(parent[key], value) if isinstance(value, dict) and isinstance(parent.get(key), dict) else value
+    return merged
 
 
 def short_links(site: Site) -> dict[str, str]:

@@ -35,13 +35,13 @@ def facts_view(site: Site, src: str, found: dict | None) -> dict | None:
     inline = lambda text: md_inline(text, lambda h: site.href_for(src, h))  # noqa: E731
     return {
         "retry": found["retry"],
-        "retry_label": md_text(labels().retry.get(found["retry"], found["retry"])),
+        "retry_label": md_text(labels(site.locale).retry.get(found["retry"], found["retry"])),
         "channels": [md_text(c) for c in found["channels"]],
         "execution_unknown": found["execution_unknown"],
         "check_status": inline(found["check_status"]) if found.get("check_status") else None,
         "causes": [inline(c) for c in found.get("causes", [])],
         "fix": [inline(f) for f in found.get("fix", [])],
-        "ccxt": [{"exception": md_text(g["exception"]), "rule": md_text(_ccxt_rule(g))} for g in found.get("ccxt", [])],
+        "ccxt": [{"exception": md_text(g["exception"]), "rule": md_text(_ccxt_rule(g, site.locale))} for g in found.get("ccxt", [])],
         "reports_only": bool(found.get("sources")) and all("url" in s for s in found["sources"]),
         # two quotes from one section are one link
         "sources": list({(s.get("doc"), s.get("section"), s.get("url")): _source_view(s) for s in found.get("sources", [])}.values()),
@@ -60,8 +60,8 @@ def _source_view(source: dict) -> dict:
     }
 
 
-def _ccxt_rule(group: dict) -> str:
-    return labels().ccxt_rules.get(group["rule"], group["rule"])
+def _ccxt_rule(group: dict, locale: str) -> str:
+    return labels(locale).ccxt_rules.get(group["rule"], group["rule"])
 
 
 def definition_view(site: Site, src: str, name: str, example: dict | None) -> dict | None:

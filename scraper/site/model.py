@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from scraper.catalog import filterdefs, guidance, upstream_docs
-from scraper.catalog.inputs import Inputs
+from scraper.catalog.chinese import ChineseCopy
+from scraper.catalog.inputs import GUIDANCE_ZH_FILE, Inputs
+from scraper.catalog.model import ScrapeError
 from scraper.facts import enrich, relations
 from scraper.site import paths
 from scraper.site.paths import html_href, src_of
@@ -28,9 +30,14 @@ class Site:
     curated: "Curated | None" = None
     section_pages: list[dict] = field(default_factory=list)
     site_url: str = ""  # the hosted root, for absolute links; "" keeps them relative
+    locale: str = "en"  # the language of the pages: "en", or "zh-CN" (the tree under zh/)
+    chinese: ChineseCopy | None = None  # upstream's Chinese error page, for the zh-CN pages
 
     @classmethod
-    def of(cls, data: dict, history: dict | None = None, curated: "Curated | None" = None, site_url: str = "") -> "Site":
+    def of(
+        cls, data: dict, history: dict | None = None, curated: "Curated | None" = None, site_url: str = "",
+        locale: str = "en", chinese: ChineseCopy | None = None,
+    ) -> "Site":
         site = cls(
             data=data,
             codes={c["code"]: c for c in data["codes"]},
@@ -42,6 +49,8 @@ class Site:
             history=history or {"entries": [], "seen": {}, "removed_codes": []},
             curated=curated,
             site_url=site_url,
+            locale=locale,
+            chinese=chinese if locale != "en" else None,
         )
         site.section_pages = _section_pages(site)
         return site
@@ -144,21 +153,27 @@ class Curated:
     statuses: dict | None = None  # data/statuses.json: HTTP statuses, stream errors, reject reasons
 
     @classmethod
-    def of(cls, inputs: Inputs) -> "Curated":
-        """Guidance held against the data, with the facts derived from the text, the filters page and ccxt's table."""
+    def of(cls, inputs: Inputs, locale: str = "en") -> "Curated":
+        """Guidance held against the data, with the facts derived from the text, the filters page and ccxt's table;
+        for ``locale`` "zh-CN", the guidance's texts are the Chinese translation's."""
+        guidance.require_translation(inputs.guidance, inputs.guidance_zh)  # a key the Chinese lacks fails the build
+        written = inputs.guidance
+        if locale != "en":
+            if inputs.guidance_zh is None:
+                raise ScrapeError(f"data/{GUIDANCE_ZH_FILE}: no {locale} guidance to build the {locale} pages from")
+            written = guidance.localized(inputs.guidance, inputs.guidance_zh)
         # Guidance for a code or message upstream removed stays for its removed page;
         # any other key the data lacks fails the build (enrich raises).
         gone = _removed_keys(inputs.changes)
         curated = {
-            section: {k: v for k, v in inputs.guidance.get(section, {}).items() if k not in gone[section]}
+            section: {k: v for k, v in written.get(section, {}).items() if k not in gone[section]}
             for section in guidance.SECTIONS
         }
         facts = enrich.enrich(inputs.errors, curated, inputs.filters, inputs.ccxt)
-        facts |= enrich.status_facts(inputs.guidance, inputs.statuses)
-        guidance.require_translation(inputs.guidance, inputs.guidance_zh)  # a key the Chinese lacks fails the build
+        facts |= enrich.status_facts(written, inputs.statuses)
         return cls(
             facts=facts, filters=inputs.filters, definitions=filterdefs.by_name(inputs.filters),
-            reviewed=inputs.guidance["reviewed"], docs=inputs.docs, statuses=inputs.statuses,
+            reviewed=written["reviewed"], docs=inputs.docs, statuses=inputs.statuses,
         )
 
 

@@ -88,6 +88,8 @@ SESSION_REJECT_PAGE = "fix/session-reject-reasons/"
 FILTERS_INDEX = "filters/"
 MESSAGES_INDEX = "messages/"
 CHANGES_PAGE = "changes/"
+# The Chinese tree: every page again at the same path under zh/ (its own MkDocs build, its own config).
+LOCALE_ROOTS = {"en": "", "zh-CN": "zh/"}
 
 
 # --- page sources and links ---------------------------------------------------------------------

@@ -19,7 +19,7 @@ from scraper.catalog.inputs import Inputs
 from scraper.catalog.store import dumps
 from scraper.search import search_index
 from scraper.site import feed, paths, status_views
-from scraper.site.config import GENERATED_CONFIG, generated_config
+from scraper.site.config import GENERATED_CONFIG, generated_config, locale_config, locale_config_name
 from scraper.site.facts_views import published_data
 from scraper.site.markup import md_text
 from scraper.site.model import Curated, Site
@@ -56,12 +56,13 @@ def environment(locale: str = DEFAULT_LOCALE) -> Environment:
     return install_locale(env, locale)
 
 
-def build_pages(inputs: Inputs, curated: "Curated | None" = None) -> dict[str, str]:
-    """Page source path -> content, for every page of the site."""
-    curated = curated or Curated.of(inputs)
-    site = Site.of(inputs.shown, inputs.changes, curated, inputs.site_url)
+def build_pages(inputs: Inputs, curated: "Curated | None" = None, locale: str = DEFAULT_LOCALE) -> dict[str, str]:
+    """Page source path -> content, for every page of the site in ``locale`` (paths relative to its tree)."""
+    curated = curated or Curated.of(inputs, locale)
+    site_url = f"{inputs.site_url}{paths.LOCALE_ROOTS[locale]}" if inputs.site_url else ""
+    site = Site.of(inputs.shown, inputs.changes, curated, site_url, locale, inputs.chinese)
     data = site.data
-    env = environment()
+    env = environment(locale)
     pages: dict[str, str] = {}
 
     def put(template: str, view: dict) -> None:
@@ -92,28 +93,35 @@ def build_pages(inputs: Inputs, curated: "Curated | None" = None) -> dict[str, s
             put("stream_error.md.j2", status_views.stream_error_page(site, error, anchor))
         put("reasons.md.j2", status_views.reject_reasons_page(site, statuses))
         put("reasons.md.j2", status_views.session_reject_page(site, statuses))
-    pages["changes/feed.xml"] = feed.atom_feed(site.history, f"{site.site_url}{paths.CHANGES_PAGE}" if site.site_url else "./")
-    pages[GENERATED_CONFIG] = json.dumps(generated_config(site), ensure_ascii=False, indent=2) + "\n"
+    pages["changes/feed.xml"] = feed.atom_feed(site.history, f"{site.site_url}{paths.CHANGES_PAGE}" if site.site_url else "./", locale)
+    if locale == DEFAULT_LOCALE:
+        pages[GENERATED_CONFIG] = json.dumps(generated_config(site), ensure_ascii=False, indent=2) + "\n"
+    else:
+        pages[f"../{locale_config_name(locale)}"] = json.dumps(locale_config(site), ensure_ascii=False, indent=2) + "\n"
     return pages
 
 
 def render(inputs: Inputs, out_dir: Path) -> None:
-    """Write the whole generated docs tree at out_dir (replacing what is there).
+    """Write the whole generated docs tree at out_dir (replacing what is there): the English pages,
+    and under zh/ the same pages in Chinese, each tree with its assets, data files and search index.
 
     Publishing it is the caller's job (``transaction``): out_dir is a scratch folder.
     """
-    curated = Curated.of(inputs)
-    pages = build_pages(inputs, curated)
     out_dir = Path(out_dir)
     shutil.rmtree(out_dir, ignore_errors=True)
-    shutil.copytree(ASSETS, out_dir / "assets")
-    for src, content in pages.items():
-        path = out_dir / src
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-    (out_dir / "errors.json").write_text(dumps(published_data(inputs.errors, curated.facts)), encoding="utf-8")
-    if inputs.statuses:  # the statuses and stream errors, for tools, beside errors.json
-        (out_dir / "statuses.json").write_text(dumps(inputs.statuses), encoding="utf-8")
-        shutil.copyfile(statusdefs.SCHEMA_PATH, out_dir / "statuses.schema.json")
-    search_index.write_index(inputs, out_dir / search_index.INDEX_PATH)
-    shutil.copyfile(store.SCHEMA_PATH, out_dir / "errors.schema.json")
+    locales = [DEFAULT_LOCALE] + (["zh-CN"] if inputs.guidance_zh is not None else [])
+    for locale in locales:
+        curated = Curated.of(inputs, locale)
+        tree = out_dir / paths.LOCALE_ROOTS[locale]
+        shutil.copytree(ASSETS, tree / "assets")
+        for src, content in build_pages(inputs, curated, locale).items():
+            path = tree / src
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+        # errors.json and statuses.json hold the English guidance's retry classes: the same in both trees
+        (tree / "errors.json").write_text(dumps(published_data(inputs.errors, curated.facts)), encoding="utf-8")
+        if inputs.statuses:  # the statuses and stream errors, for tools, beside errors.json
+            (tree / "statuses.json").write_text(dumps(inputs.statuses), encoding="utf-8")
+            shutil.copyfile(statusdefs.SCHEMA_PATH, tree / "statuses.schema.json")
+        search_index.write_index(inputs, tree / search_index.INDEX_PATH, locale)
+        shutil.copyfile(store.SCHEMA_PATH, tree / "errors.schema.json")

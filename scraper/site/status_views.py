@@ -33,14 +33,15 @@ def _code_links(site: Site, src: str, codes: tuple[int, ...]) -> list[dict]:
     ]
 
 
-def http_title(key: str) -> str:
+def http_title(key: str, locale: str = "en") -> str:
     """'429' -> 'HTTP 429 Too Many Requests'; '5xx' -> 'HTTP 5XX server errors'."""
-    title = labels().status_titles["http"].format(key=key.upper())
-    return f"{title} {labels().http_reasons[key]}" if key in labels().http_reasons else title
+    said = labels(locale)
+    title = said.status_titles["http"].format(key=key.upper())
+    return f"{title} {said.http_reasons[key]}" if key in said.http_reasons else title
 
 
-def stream_title(code: int) -> str:
-    return labels().status_titles["stream"].format(code=code)
+def stream_title(code: int, locale: str = "en") -> str:
+    return labels(locale).status_titles["stream"].format(code=code)
 
 
 def http_page(site: Site, page: dict) -> dict:
@@ -50,11 +51,11 @@ def http_page(site: Site, page: dict) -> dict:
     return {
         "src": src,
         "key": page["key"],
-        "title": front_matter_value(http_title(page["key"])),
-        "heading": md_text(http_title(page["key"])),
+        "title": front_matter_value(http_title(page["key"], site.locale)),
+        "heading": md_text(http_title(page["key"], site.locale)),
         "documented": bool(page["said"]),
         "said": [
-            {"doc": md_text(labels().docs.get(line["doc"], line["doc"])), "text": md_inline(line["text"], lambda _: None),
+            {"doc": md_text(labels(site.locale).docs.get(line["doc"], line["doc"])), "text": md_inline(line["text"], lambda _: None),
              "href": upstream_url(line["doc"], line["anchor"])}
             for line in page["said"]
         ],
@@ -79,8 +80,8 @@ def stream_error_page(site: Site, error: dict, anchor: str) -> dict:
     return {
         "src": src,
         "code": error["code"],
-        "title": front_matter_value(stream_title(error["code"])),
-        "heading": md_text(stream_title(error["code"])),
+        "title": front_matter_value(stream_title(error["code"], site.locale)),
+        "heading": md_text(stream_title(error["code"], site.locale)),
         "description": front_matter_value(first["plain"]),
         "messages": [{"text": md_inline(m["text"], lambda _: None), "description": md_inline(m["description"], lambda _: None)} for m in error["messages"]],
         "facts": facts_view(site, src, site.facts("stream_errors", str(error["code"]))),
@@ -101,8 +102,8 @@ def reject_reasons_page(site: Site, data: dict) -> dict:
         rows.append({"reason": md_inline(f"`{reason['reason']}`", lambda _: None), "message": md_text(reason["message"]), "link": link})
     return {
         "src": src,
-        "title": front_matter_value(labels().status_titles["reasons"]),
-        "heading": md_text(labels().status_titles["reasons"]),
+        "title": front_matter_value(labels(site.locale).status_titles["reasons"]),
+        "heading": md_text(labels(site.locale).status_titles["reasons"]),
         "rows": rows,
         "expiry": [
             {"reason": md_inline(f"`{reason['reason']}`", lambda _: None), "explanation": md_inline(reason["explanation"], lambda _: None)}
@@ -119,8 +120,8 @@ def session_reject_page(site: Site, data: dict) -> dict:
     return {
         "src": src,
         "expiry": [],
-        "title": front_matter_value(labels().status_titles["session"]),
-        "heading": md_text(labels().status_titles["session"]),
+        "title": front_matter_value(labels(site.locale).status_titles["session"]),
+        "heading": md_text(labels(site.locale).status_titles["session"]),
         "rows": [
             {"value": md_inline(f"`{reason['value']}`", lambda _: None), "name": md_inline(f"`{reason['name']}`", lambda _: None)}
             for reason in data["session_reject_reasons"]
@@ -134,10 +135,10 @@ def other_errors_page(site: Site, data: dict) -> dict:
     src = src_of(paths.OTHER_ERRORS_PAGE)
     return {
         "src": src,
-        "title": front_matter_value(labels().status_titles["other_errors"]),
-        "heading": md_text(labels().status_titles["other_errors"]),
+        "title": front_matter_value(labels(site.locale).status_titles["other_errors"]),
+        "heading": md_text(labels(site.locale).status_titles["other_errors"]),
         "http": [
-            {"href": md_href(src, src_of(paths.http_path(page["key"]))), "label": md_text(http_title(page["key"])), "documented": bool(page["said"])}
+            {"href": md_href(src, src_of(paths.http_path(page["key"]))), "label": md_text(http_title(page["key"], site.locale)), "documented": bool(page["said"])}
             for page in statusdefs.http_pages(data)
         ],
         "streams": [
@@ -164,7 +165,7 @@ def status_links_of_code(site: Site, src: str, code: int) -> list[dict]:
     if not data:
         return []
     keys = [key for key, codes in statusdefs.RELATED_CODES.items() if code in codes]
-    titles = {page["key"]: http_title(page["key"]) for page in statusdefs.http_pages(data)}
+    titles = {page["key"]: http_title(page["key"], site.locale) for page in statusdefs.http_pages(data)}
     return [{"href": md_href(src, src_of(paths.http_path(key))), "label": md_text(titles[key])} for key in keys if key in titles]
 
 
@@ -182,7 +183,7 @@ def status_change_view(site: Site, src: str, item: dict) -> dict:
         target = paths.SESSION_REJECT_PAGE
     return {
         "page": {"href": md_href(src, src_of(target)), "label": md_text(item["page"])},
-        "what": md_text(labels().docs.get(item["what"], item["what"])),
+        "what": md_text(labels(site.locale).docs.get(item["what"], item["what"])),
         "old": md_inline(item["old"], lambda _: None),
         "new": md_inline(item["new"], lambda _: None),
     }

@@ -7,6 +7,7 @@ from ``_labels.md.j2``, the one place pages take them from too.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Callable
@@ -41,9 +42,21 @@ class Labels:
     docs: dict[str, str]  # upstream's doc files, as a source names them
     http_reasons: dict[str, str]  # the reason phrase of each HTTP status page
     status_titles: dict[str, str]  # the titles of the status, stream error and reasons pages
+    nav: dict[str, str]  # the navigation's home and changes entries
+    date_format: str  # a day as the pages write it: {year}, {month}, {day}
+    not_found: dict[str, str]  # the 404 page's wording
+    site: dict[str, str]  # the site's name and description
 
     def locale(self, locale: str) -> str:
         return self.locales.get(locale, locale)
+
+    def date(self, text: str) -> str:
+        """A day of the data (2026-03-09) as the language writes it; any other text as it is."""
+        match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text or "")
+        if not match:
+            return text
+        year, month, day = (int(part) for part in match.groups())
+        return self.date_format.format(year=year, month=month, day=day)
 
 
 @cache
@@ -137,4 +150,8 @@ def labels(locale: str = DEFAULT_LOCALE) -> Labels:
         docs=_plain(module.docs),
         http_reasons=_plain(module.http_reasons),
         status_titles=_plain(module.status_titles),
+        nav=_plain(module.nav),
+        date_format=str(module.date_format),
+        not_found=_plain(module.not_found),
+        site=_plain(module.site),
     )

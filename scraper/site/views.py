@@ -8,9 +8,10 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 
 from scraper.catalog import store, upstream_docs
-from scraper.catalog.model import DOCS_SOURCE_URL, ISSUE_TRACKER_URL, carrier_codes
+from scraper.catalog.model import DOCS_SOURCE_URL, ISSUE_TRACKER_URL, carrier_codes, plain_text
 from scraper.facts.enrich import FIX_CHANNEL
 from scraper.site import feed, paths
+from scraper.site.chinese_views import code_chinese, row_description, section_title, shown_name, translation_view
 from scraper.site.facts_views import FILTER_DOCS_URL, definition_view, facts_view
 from scraper.site.markup import code_fence, front_matter_value, md_inline, md_text, placeholder_help, placeholder_mark, safe_url
 from scraper.site.model import Site
@@ -25,12 +26,11 @@ def _link(from_src: str, to_src: str, label: str) -> dict:
 
 
 def _code_link(site: Site, from_src: str, code: int) -> dict:
-    entry = site.codes[code]
-    return _link(from_src, site.code_src(code), f"{code} {entry['name']}")
+    return _link(from_src, site.code_src(code), f"{code} {shown_name(site, site.codes[code])}")
 
 
-def _upstream_links(anchors: dict[str, str]) -> list[dict]:
-    return [{"href": safe_url(url), "label": labels().locale(locale)} for locale, url in anchors.items()]
+def _upstream_links(site: Site, anchors: dict[str, str]) -> list[dict]:
+    return [{"href": safe_url(url), "label": labels(site.locale).locale(locale)} for locale, url in anchors.items()]
 
 
 def _payload(code: int, message: str, fix_only: bool) -> Markup:
@@ -74,10 +74,11 @@ def _row_view(site: Site, from_src: str, row: dict) -> dict:
     found = site.facts("filters", row["filter"]) if row.get("filter") else site.facts("messages", row["text"])
     return {
         "link": _link(from_src, src, row["text"]),
-        "description": md_inline(row["description"], lambda h: site.href_for(from_src, h)),
-        "kind": labels().row_kinds["filter" if row.get("filter") else "message"],
+        "description": row_description(site, from_src, row) or md_inline(row["description"], lambda h: site.href_for(from_src, h)),
+        "untranslated": site.locale != "en" and row_description(site, from_src, row) is None,
+        "kind": labels(site.locale).row_kinds["filter" if row.get("filter") else "message"],
         "on_error_page": row.get("on_error_page", True),
-        "retry": md_text(labels().retry.get(found["retry"], "")) if found else "",
+        "retry": md_text(labels(site.locale).retry.get(found["retry"], "")) if found else "",
         "channels": md_text(" · ".join(found["channels"])) if found else "",
     }
 
@@ -98,24 +99,31 @@ def code_page(site: Site, code: dict) -> dict:
     carried = _carried_rows(site, code["code"])
     facts = site.facts("codes", str(code["code"])) or {}
     fix_only = facts.get("channels") == [FIX_CHANNEL]
+    chinese = code_chinese(site, src, code)
     return {
         "src": src,
-        "title": front_matter_value(f"{code['code']} {code['name']}"),
-        "heading": md_text(f"{code['code']} {code['name']}"),
+        # a Chinese name may hold code spans (-1196 买方 `OCO` 单…): code in the heading, plain in the title
+        "title": front_matter_value(plain_text(f"{code['code']} {shown_name(site, code)}")),
+        "heading": md_inline(f"{code['code']} {shown_name(site, code)}", lambda _: None),
+        "name": md_text(code["name"]),
+        "chinese": chinese,
         "code": code["code"],
-        "description": front_matter_value(code["messages"][0]["plain"] if code["messages"] else code["name"]),
-        "section": _link(src, site.section_src(code["section"]), code["section"]) if code["section"] else None,
+        "description": front_matter_value(
+            chinese["messages"][0].striptags() if chinese and chinese["messages"] else
+            code["messages"][0]["plain"] if code["messages"] else code["name"]
+        ),
+        "section": _link(src, site.section_src(code["section"]), section_title(site, code["section"])) if code["section"] else None,
         "origin_note": code["origin"] == "section-title",
         "section_lead": _section_lead(site, code),
         "messages": _messages_view(site, src, code["messages"]),
         "placeholders": _placeholders_view(code["messages"]),
         "translations": [
-            {"locale": labels().locale(locale), "name": md_text(t["name"]), "messages": [md_inline(m) for m in t["messages"]]}
+            {"locale": labels(site.locale).locale(locale), "name": md_text(t["name"]), "messages": [md_inline(m) for m in t["messages"]]}
             for locale, t in code["translations"].items()
         ],
         "payload": _payload(code["code"], _example_message(site, code, carried), fix_only),
         "fix_only": fix_only,
-        "upstream": _upstream_links(code["anchors"]),
+        "upstream": _upstream_links(site, code["anchors"]),
         "carried_filters": [_row_view(site, src, r) for r in carried if r.get("filter")],
         "carried_messages": [_row_view(site, src, r) for r in carried if not r.get("filter")],
         "carried_count": len(carried),
@@ -123,7 +131,7 @@ def code_page(site: Site, code: dict) -> dict:
         "messages_index": md_href(src, src_of(paths.MESSAGES_INDEX)),
         "related": [_code_link(site, src, c) for c in site.code_links.get(code["code"], []) if c in site.codes],
         "http_statuses": status_links_of_code(site, src, code["code"]),
-        "seen": _seen_view(site.seen(f"code:{code['code']}")),
+        "seen": _seen_view(site, site.seen(f"code:{code['code']}")),
         "changes": md_href(src, src_of(paths.CHANGES_PAGE)),
         "facts": facts_view(site, src, site.facts("codes", str(code["code"]))),
         "previous": _code_link(site, src, ordered[index - 1]) if index > 0 else None,
@@ -133,13 +141,14 @@ def code_page(site: Site, code: dict) -> dict:
     }
 
 
-def _seen_view(seen: dict | None) -> dict | None:
+def _seen_view(site: Site, seen: dict | None) -> dict | None:
     if not seen:
         return None
+    said = labels(site.locale)
     return {
-        "first_seen": md_text(seen["first_seen"]),
+        "first_seen": md_text(said.date(seen["first_seen"])),
         "since_history_start": bool(seen.get("baseline")),
-        "last_changed": md_text(seen["last_changed"]),
+        "last_changed": md_text(said.date(seen["last_changed"])),
     }
 
 
@@ -152,7 +161,7 @@ def _related_rows(site: Site, src: str, key: str) -> list[dict]:
     for other in site.table_links.get(key, []):
         kind, _, value = other.partition(":")
         label = site.filters[value]["text"] if kind == "filter" else value
-        views.append({"link": _link(src, site.key_src(other), label), "kind": labels().row_kinds[kind]})
+        views.append({"link": _link(src, site.key_src(other), label), "kind": labels(site.locale).row_kinds[kind]})
     return views
 
 
@@ -173,22 +182,24 @@ def row_page(site: Site, row: dict) -> dict:
         "filter": md_text(row.get("filter") or ""),
         "description_meta": front_matter_value(row["description"].replace("\n", " ")),
         "message": md_inline(row["text"], placeholders=True),
-        "description": md_inline(row["description"], lambda h: site.href_for(src, h)),
+        "description": row_description(site, src, row) or md_inline(row["description"], lambda h: site.href_for(src, h)),
+        "english_description": md_inline(row["description"], lambda h: site.href_for(src, h)) if site.locale != "en" else None,
+        "untranslated": site.locale != "en" and row_description(site, src, row) is None,
         "carriers": _carriers(site, src, row),
         # one example: the same msg comes with each code, which one depends on the request (new order, cancel, amend…)
         "payload": _payload(example_code, row["plain"], False) if carriers else None,
         "other_codes": [_code_link(site, src, c) for c in carriers if c != example_code and c in site.codes],
-        "upstream": _upstream_links(row["anchors"]),
+        "upstream": _upstream_links(site, row["anchors"]),
         "filter_docs": safe_url(f"{FILTER_DOCS_URL}#{row['filter'].lower()}") if is_filter else None,
         "related": _related_rows(site, src, key),
-        "seen": _seen_view(site.seen(key)),
+        "seen": _seen_view(site, site.seen(key)),
         "changes": md_href(src, src_of(paths.CHANGES_PAGE)),
         "facts": facts_view(site, src, site.facts("filters" if is_filter else "messages", row["filter"] if is_filter else row["text"])),
         "definition": definition_view(site, src, row["filter"], (site.facts("filters", row["filter"]) or {}).get("example")) if is_filter else None,
         "on_error_page": row.get("on_error_page", True),
-        "index": _link(src, src_of(paths.FILTERS_INDEX if is_filter else paths.MESSAGES_INDEX), labels().all_of["filters" if is_filter else "messages"]),
+        "index": _link(src, src_of(paths.FILTERS_INDEX if is_filter else paths.MESSAGES_INDEX), labels(site.locale).all_of["filters" if is_filter else "messages"]),
         "translations": [
-            {"locale": labels().locale(locale), "text": md_inline(t["text"]), "description": md_inline(t["description"])}
+            {"locale": labels(site.locale).locale(locale), "text": md_inline(t["text"]), "description": md_inline(t["description"])}
             for locale, t in row["translations"].items()
         ],
     }
@@ -207,20 +218,27 @@ def section_page(site: Site, page: dict) -> dict:
         families.setdefault(_family(code["code"]), []).append(
             {
                 "link": _code_link(site, src, code["code"]),
-                "retry": md_text(labels().retry.get(found["retry"], "")) if found else "",
+                "retry": md_text(labels(site.locale).retry.get(found["retry"], "")) if found else "",
                 "channels": md_text(" · ".join(found["channels"])) if found else "",
-                "message": md_inline(code["messages"][0]["text"], lambda h: site.href_for(src, h)) if code["messages"] else "",
+                "message": _first_message(site, src, code),
             }
         )
     return {
         "src": src,
-        "title": front_matter_value(page["title"]),
-        "heading": md_text(page["title"]),
+        "title": front_matter_value(section_title(site, page["title"])),
+        "heading": md_text(section_title(site, page["title"])),
         "families": [{"name": name, "rows": rows} for name, rows in families.items()],
         "split": len(families) > 1,
-        "upstream": _upstream_links(page["anchors"]),
+        "upstream": _upstream_links(site, page["anchors"]),
         "count": len(codes),
     }
+
+
+def _first_message(site: Site, src: str, code: dict) -> Markup | str:
+    chinese = code_chinese(site, src, code)
+    if chinese and chinese["messages"]:
+        return chinese["messages"][0]
+    return md_inline(code["messages"][0]["text"], lambda h: site.href_for(src, h)) if code["messages"] else ""
 
 
 def table_index_page(site: Site, kind: str) -> dict:
@@ -231,11 +249,11 @@ def table_index_page(site: Site, kind: str) -> dict:
     return {
         "src": src,
         "kind": kind,
-        "title": front_matter_value(section["title"] if section else ("Filter failures" if kind == "filters" else "Rejection messages")),
-        "heading": md_text(section["title"] if section else ("Filter failures" if kind == "filters" else "Rejection messages")),
+        "title": front_matter_value(section_title(site, section["title"]) if section else labels(site.locale).sections[kind]),
+        "heading": md_text(section_title(site, section["title"]) if section else labels(site.locale).sections[kind]),
         "rows": [_row_view(site, src, r) for r in rows],
         "carriers": [_code_link(site, src, c) for c in carriers if c in site.codes],
-        "upstream": _upstream_links(section["anchors"]) if section else [],
+        "upstream": _upstream_links(site, section["anchors"]) if section else [],
     }
 
 
@@ -245,7 +263,7 @@ def home_page(site: Site) -> dict:
     primary = data["source"][data["primary_locale"]]
     return {
         "src": src,
-        "title": front_matter_value(data["title"] or "Binance Spot API error reference"),
+        "title": front_matter_value(data["title"] if data["title"] and site.locale == "en" else labels(site.locale).site["name"]),
         "upstream_title": md_text(data["title"]),
         "counts": {
             "codes": len(data["codes"]),
@@ -253,10 +271,11 @@ def home_page(site: Site) -> dict:
             "filters_page_only": sum(not row.get("on_error_page", True) for row in data["filter_failures"]),
             "messages": len(data["engine_messages"]),
         },
-        "sections": [_link(src, p["src"], p["title"]) | {"kind": p["kind"]} for p in site.section_pages],
+        "sections": [_link(src, p["src"], section_title(site, p["title"])) | {"kind": p["kind"]} for p in site.section_pages],
+        "translation": translation_view(site, src),
         "sources": [
             {
-                "locale": labels().locale(locale),
+                "locale": labels(site.locale).locale(locale),
                 "origin": md_text(source["origin"]),
                 "format": source["format"],
                 "retrieved_at": md_text(source["retrieved_at"] or "not stated by the source"),
@@ -264,7 +283,7 @@ def home_page(site: Site) -> dict:
             }
             for locale, source in data["source"].items()
         ],
-        "data_date": md_text(data_date(data)),
+        "data_date": md_text(labels(site.locale).date(data_date(data, site.locale))),
         "example_code": _link(src, site.code_src(-1013), "-1013 INVALID_MESSAGE") if -1013 in site.codes else None,
         "example_filter": _link(src, site.filter_src("LOT_SIZE"), "Filter failure: LOT_SIZE") if "LOT_SIZE" in site.filters else None,
         "primary_origin": md_text(primary["origin"]),
@@ -286,8 +305,8 @@ def _intro_view(intro: upstream_docs.Intro | None) -> dict | None:
     }
 
 
-def data_date(data: dict) -> str:
-    return store.retrieved_on(data) or labels().unknown_date
+def data_date(data: dict, locale: str = "en") -> str:
+    return store.retrieved_on(data) or labels(locale).unknown_date
 
 
 # --- what changed upstream ---------------------------------------------------------------
@@ -297,14 +316,14 @@ def removed_code_page(site: Site, code: dict) -> dict:
     src = site.code_src(code["code"])
     return {
         "src": src,
-        "title": front_matter_value(f"{code['code']} {code['name']} ({labels().removed_upstream})"),
+        "title": front_matter_value(f"{code['code']} {code['name']} ({labels(site.locale).removed_upstream})"),
         "heading": md_text(f"{code['code']} {code['name']}"),
-        "removed": md_text(code["removed"]),
+        "removed": md_text(labels(site.locale).date(code["removed"])),
         "messages": [md_inline(m, lambda h: site.href_for(src, h)) for m in code["messages"]],
         "section": md_text(code["section"]),
-        "changes": _link(src, src_of(paths.CHANGES_PAGE), "What changed upstream"),
+        "changes": _link(src, src_of(paths.CHANGES_PAGE), labels(site.locale).nav["changes"]),
         # its heading is gone: link the page itself, never an anchor that no longer exists
-        "upstream": _upstream_links({locale: url.split("#")[0] for locale, url in code["anchors"].items()}),
+        "upstream": _upstream_links(site, {locale: url.split("#")[0] for locale, url in code["anchors"].items()}),
     }
 
 
@@ -341,13 +360,13 @@ def changes_page(site: Site) -> dict:
                 "text": md_inline(item.get("text", ""), lambda _: None),
                 "old": md_inline(item.get("old", ""), lambda _: None),
                 "new": md_inline(item.get("new", ""), lambda _: None),
-                "kind": labels().row_kinds[item["kind"]],
+                "kind": labels(site.locale).row_kinds[item["kind"]],
             }
             return view
 
         entries.append(
             {
-                "date": md_text(entry["date"]),
+                "date": md_text(labels(site.locale).date(entry["date"])),
                 "version": md_text(entry["version"]),
                 "anchor": Markup(feed.entry_anchor(entry)),
                 "baseline": entry.get("baseline", False),
@@ -369,9 +388,9 @@ def changes_page(site: Site) -> dict:
 
 def footer_view(site: Site, src: str) -> dict:
     """What every page ends with: when its guidance was reviewed, and a way to report a problem with it."""
-    page = "/" + url_of(src)
-    report = {"title": labels().report_title.format(page=page), "body": labels().report_body.format(page=page)}
+    page = "/" + paths.LOCALE_ROOTS[site.locale] + url_of(src)
+    report = {"title": labels(site.locale).report_title.format(page=page), "body": labels(site.locale).report_body.format(page=page)}
     return {
-        "reviewed": md_text(site.curated.reviewed) if site.curated else None,
+        "reviewed": md_text(labels(site.locale).date(site.curated.reviewed)) if site.curated else None,
         "report_url": safe_url(f"{ISSUE_TRACKER_URL}?{urlencode(report)}"),
     }

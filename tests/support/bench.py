@@ -87,7 +87,7 @@ def builder_results(repeat: int) -> list[tuple[str, str]]:
             "mkdocs": median_seconds(lambda: builder.mkdocs_build(work / "mkdocs.yml", work / "site"), repeat),
         }
         material_bytes = first_visit_bytes(work / "site")
-        times["zensical"] = median_seconds(lambda: builder.zensical_build(work), repeat)
+        times["zensical"] = median_seconds(lambda: builder.zensical_build(work / "mkdocs.yml"), repeat)
         zensical_bytes = first_visit_bytes(work / "site")
     results.append(("build: Material (mkdocs) / Zensical (median)", f"{times['mkdocs'] * 1000:.0f} ms / {times['zensical'] * 1000:.0f} ms"))
     for name, (total, requests) in (("Material", material_bytes), ("Zensical", zensical_bytes)):

@@ -43,8 +43,9 @@ def missing_and_unused(templates_dir: Path | str, catalog: Mapping[str, str] | I
     return [m for m in used if m not in keys], sorted(k for k in keys if k not in used)
 
 
-# what the template or Python fills in (%(count)s, {page}), and a Markdown link's target
-_PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
+# what the template or Python fills in (%(count)s, {page}, {month:02d} with its format left to each language),
+# and a Markdown link's target
+_PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+(?=[:}])")
 _LINK_TARGET = re.compile(r"\]\(([^)\s]*)\)")
 
 

@@ -78,5 +78,7 @@ def write_small_data(data_dir: Path, pages: dict[str, tuple[str, bytes]], filter
     store.write_atomic(data_dir / "filters.json", store.dumps(filters))
     store.write_atomic(data_dir / "changes.json", store.dumps(changes.empty_history()))
     for name in ("guidance.yaml", "guidance.zh-CN.yaml"):  # the translation keeps the English keys
+        if not (data_dir / name).exists():  # a workspace without the Chinese tree
+            continue
         text = (data_dir / name).read_text(encoding="utf-8")
         store.write_atomic(data_dir / name, cut_guidance(text, data, filters))
