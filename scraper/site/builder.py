@@ -90,11 +90,16 @@ def prepare_workdir(workdir: Path) -> Path:
 
 
 def build_into(inputs: Inputs, work: Path, builder: str = "mkdocs") -> tuple[Path, Path]:
-    """Render ``inputs`` into work/docs and build work/site from it: outputs nobody sees yet.
-    The English tree first (a build empties its site folder), then each language's tree into its folder."""
+    """Render ``inputs`` into work/docs and build work/site from it: outputs nobody sees yet."""
     prepare_workdir(work)
     render.render(inputs, work / "docs")
-    epoch = source_date_epoch(inputs.errors)
+    build_trees(work, builder, source_date_epoch(inputs.errors))
+    return work / "docs", work / "site"
+
+
+def build_trees(work: Path, builder: str = "mkdocs", epoch: int = 0) -> None:
+    """Build the rendered work/docs into work/site: the English tree first (a build empties its site
+    folder), then each language's tree into its folder, with its own config."""
     trees = [(work / "mkdocs.yml", work / "site")] + [
         (work / "docs" / config_name, work / "site" / paths.LOCALE_ROOTS[locale])
         for locale, config_name in ((locale, locale_config_name(locale)) for locale in LOCALES[1:])
@@ -107,7 +112,6 @@ def build_into(inputs: Inputs, work: Path, builder: str = "mkdocs") -> tuple[Pat
             zensical_build(config, epoch)  # the config's site_dir
         else:
             mkdocs_build(config, site_dir, epoch)
-    return work / "docs", work / "site"
 
 
 def build(inputs: Inputs, txn: transaction.Transaction, site_dir: Path | None = None, builder: str = "mkdocs") -> Path:
