@@ -93,7 +93,10 @@ def test_the_chinese_pages_are_in_chinese(built_site):
 
 def test_the_chinese_tree_has_its_404_page_feed_and_short_links(built_site):
     zh = built_site / "zh"
-    assert "zh-CN" in soup_of(zh / "404.html").html["lang"]
+    not_found = soup_of(zh / "404.html")
+    assert not_found.html["lang"] == "zh-CN" and not_found.h1.get_text() == "页面不存在"
+    # not-found.js fills the guess from these, in the tree's language
+    assert not_found.select_one("[data-errref-not-found]")["data-said-guess"] == "您要找的是不是 {link}？"
     feed = (zh / "changes" / "feed.xml").read_text(encoding="utf-8")
     assert feed.startswith("<?xml") and "<feed" in feed
     for short in ("-1013", "1013", "LOT_SIZE"):

@@ -51,8 +51,10 @@ def test_an_english_key_the_chinese_lacks_fails_the_build_in_one_line(inputs):
         (lambda zh: zh["codes"]["-1021"]["fix"].__setitem__(0, "请同步时钟。"), "code spans, numbers or URLs differ"),
         (lambda zh: zh["codes"]["-1021"]["fix"].pop(), "items, the English has"),
         (lambda zh: zh["filters"].__setitem__("NO_SUCH_FILTER", zh["filters"]["LOT_SIZE"]), "is not in the English guidance"),
+        (lambda zh: zh["filters"]["LOT_SIZE"].__setitem__("why", "0.1 不是整数倍。"), "LOT_SIZE/why: code spans, numbers or URLs differ"),
+        (lambda zh: zh["filters"]["LOT_SIZE"].pop("why"), "the worked example's why in one language only"),
     ],
-    ids=["a code span lost", "a step missing", "an extra key"],
+    ids=["a code span lost", "a step missing", "an extra key", "a worked example's number changed", "a worked example untranslated"],
 )
 def test_a_translation_out_of_step_is_named(inputs, change, says):
     chinese = copy.deepcopy(inputs.guidance_zh)

@@ -153,6 +153,7 @@ def test_a_channel_no_row_comes_over_says_so(page, base_url):
         ("codes/INVALID_MESAGE/", "Did you mean -1013 INVALID_MESSAGE?", "codes/-1013/"),
         ("Filter%20failure:%20LOT_SIZE/", "Did you mean LOT_SIZE?", "filters/lot-size/"),  # what the resolver reads
         ("codes/-1021/oops/", None, None),  # below a real page: nothing to guess from "oops"
+        ("zh/LOT_SZE/", "Did you mean LOT_SIZE?", "zh/filters/lot-size/"),  # the host's one 404 page guesses in the Chinese tree
     ],
 )
 def test_the_404_page_guesses_from_the_url_or_focuses_the_search_box(page, base_url, asked, guess, target):

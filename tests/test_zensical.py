@@ -47,9 +47,9 @@ def page(browser, zensical_site):
     page.close()
 
 
-def answer_for(page, typed: str) -> dict:
+def answer_for(page, typed: str, tree: str = "") -> dict:
     """Open the search dialog on a fresh page, type, and wait for our panel inside it."""
-    page.goto(page.base_url + "changes/")
+    page.goto(page.base_url + tree + "changes/")
     page.locator(".md-search__input").click()
     page.keyboard.type(typed)
     page.wait_for_function(f"() => ({PANEL})() !== null")
@@ -69,6 +69,18 @@ def test_paste_best_match_enter(page, typed, path):
     assert shown["path"] == path and shown["styled"]
     page.keyboard.press("Enter")
     page.wait_for_url(page.base_url + path)
+
+
+def test_the_chinese_tree_in_chinese_with_its_own_answers(page):
+    """Zensical builds the zh/ tree too: Chinese interface, and the resolver lands on Chinese pages."""
+    shown = answer_for(page, "消息无效", "zh/")
+    assert shown["path"] == "codes/-1013/"
+    page.keyboard.press("Enter")
+    page.wait_for_url(page.base_url + "zh/codes/-1013/")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert "消息无效" in page.locator("h1").inner_text()
+    page.locator("nav.errref-language a[hreflang='en']").click()
+    page.wait_for_url(page.base_url + "codes/-1013/")
 
 
 def test_the_theme_list_under_an_answer_keeps_related_pages_only(page):

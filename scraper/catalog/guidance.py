@@ -147,6 +147,11 @@ def translation_problems(english: dict, chinese: dict, origin: str = "data/guida
                     for i, (a, b) in enumerate(zip(en[key][field], zh[key][field]))
                     if kept_as_is(a) != kept_as_is(b)
                 ]
+            english_why = en[key].get("example", {}).get("why")
+            if (english_why is None) != ("why" not in zh[key]):
+                problems.append(f"{origin}: {section}/{key}: the worked example's why in one language only")
+            elif english_why is not None and kept_as_is(english_why) != kept_as_is(zh[key]["why"]):
+                problems.append(f"{origin}: {section}/{key}/why: code spans, numbers or URLs differ from the English")
             if ("check_status" in en[key]) != ("check_status" in zh[key]):
                 problems.append(f"{origin}: {section}/{key}: check_status in one language only")
             elif "check_status" in en[key] and kept_as_is(en[key]["check_status"]) != kept_as_is(zh[key]["check_status"]):
@@ -169,10 +174,14 @@ def localized(english: dict, chinese: dict) -> dict:
     result = dict(english)  # its review date stays the English file's: the date the claims were checked upstream
     for section in ALL_SECTIONS:
         translated = chinese.get(section) or {}
-        result[section] = {
-            key: entry | {f: translated[key][f] for f in TRANSLATED_FIELDS if f in translated.get(key, {})}
-            for key, entry in (english.get(section) or {}).items()
-        }
+        result[section] = {key: _localized_entry(entry, translated.get(key, {})) for key, entry in (english.get(section) or {}).items()}
+    return result
+
+
+def _localized_entry(entry: dict, translated: dict) -> dict:
+    result = entry | {f: translated[f] for f in TRANSLATED_FIELDS if f in translated}
+    if "example" in entry and "why" in translated:
+        result["example"] = entry["example"] | {"why": translated["why"]}
     return result
 
 

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -43,40 +44,54 @@ def source_date_epoch(data: dict) -> int:
     return 0
 
 
-def mkdocs_build(config: Path, site_dir: Path, epoch: int = 0) -> None:
+@dataclass
+class _Running:
+    """A builder's process, started; ``finish`` waits for it and names its first complaint."""
+    name: str
+    process: subprocess.Popen
+
+    def finish(self) -> None:
+        out, err = self.process.communicate()
+        if self.process.returncode == 0:
+            return
+        if self.name == "mkdocs":
+            problems = [line for line in err.splitlines() if "WARNING" in line or "ERROR" in line]
+            raise ScrapeError(f"mkdocs build: {problems[0] if problems else err.strip()[-300:]}")
+        lines = [line for line in (out + err).splitlines() if line.strip()]
+        raise ScrapeError(f"zensical build: {lines[-1] if lines else 'failed'}")
+
+
+def _start(name: str, command: list[str], cwd: Path, env: dict[str, str]) -> _Running:
+    # dies with its parent: a killed rebuild leaves no builder writing on into its scratch folder
+    return _Running(name, subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=transaction.die_with_parent
+    ))
+
+
+def start_mkdocs(config: Path, site_dir: Path, epoch: int = 0) -> _Running:
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "-d", str(site_dir)]
-    env = os.environ | QUIET_ENV | {"SOURCE_DATE_EPOCH": str(epoch)}
-    result = subprocess.run(
-        command, cwd=config.parent, env=env, capture_output=True, text=True, preexec_fn=transaction.die_with_parent
-    )
-    if result.returncode != 0:
-        problems = [line for line in result.stderr.splitlines() if "WARNING" in line or "ERROR" in line]
-        raise ScrapeError(f"mkdocs build: {problems[0] if problems else result.stderr.strip()[-300:]}")
+    return _start("mkdocs", command, config.parent, os.environ | QUIET_ENV | {"SOURCE_DATE_EPOCH": str(epoch)})
 
 
 BUILDERS = ("mkdocs", "zensical")
 
 
-def zensical_build(config: Path, epoch: int = 0) -> None:
+def start_zensical(config: Path, epoch: int = 0) -> _Running:
     """Zensical, Material's successor, reads the same mkdocs.yml (and its INHERITed generated part)."""
     zensical = Path(sys.executable).parent / "zensical"
     if not zensical.exists():
         raise ScrapeError("zensical build: Zensical is not installed here (requirements-dev.txt pins it; make install)")
-    env = os.environ | {"SOURCE_DATE_EPOCH": str(epoch)}
-    result = subprocess.run(
-        [str(zensical), "build", "-f", str(config)], cwd=config.parent, env=env, capture_output=True, text=True, preexec_fn=transaction.die_with_parent
-    )
-    if result.returncode != 0:
-        lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
-        raise ScrapeError(f"zensical build: {lines[-1] if lines else 'failed'}")
+    return _start("zensical", [str(zensical), "build", "-f", str(config)], config.parent, os.environ | {"SOURCE_DATE_EPOCH": str(epoch)})
 
 
-def _beside_mkdocs_yml(config: Path, work: Path) -> Path:
-    """A language's config copied to the build's top folder, its paths rebased (see config.rebased_to_root)."""
+def _beside_mkdocs_yml(config: Path, work: Path, site_dir: Path) -> Path:
+    """A language's config copied to the build's top folder, its paths rebased (see config.rebased_to_root),
+    building into ``site_dir``."""
     rebased = work / f".zensical{config.name}"
     mkdocs_yml = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8"))
     language = json.loads(config.read_text(encoding="utf-8"))
-    rebased.write_text(json.dumps(rebased_to_root(language, mkdocs_yml), ensure_ascii=False), encoding="utf-8")
+    flat = rebased_to_root(language, mkdocs_yml) | {"site_dir": site_dir.name}
+    rebased.write_text(json.dumps(flat, ensure_ascii=False), encoding="utf-8")
     return rebased
 
 
@@ -98,20 +113,32 @@ def build_into(inputs: Inputs, work: Path, builder: str = "mkdocs") -> tuple[Pat
 
 
 def build_trees(work: Path, builder: str = "mkdocs", epoch: int = 0) -> None:
-    """Build the rendered work/docs into work/site: the English tree first (a build empties its site
-    folder), then each language's tree into its folder, with its own config."""
-    trees = [(work / "mkdocs.yml", work / "site")] + [
-        (work / "docs" / config_name, work / "site" / paths.LOCALE_ROOTS[locale])
-        for locale, config_name in ((locale, locale_config_name(locale)) for locale in LOCALES[1:])
-        if (work / "docs" / config_name).exists()
+    """Build the rendered work/docs into work/site: the English tree and each language's tree, each
+    with its own config, at once (separate processes).  A language's tree is built beside site/ and
+    moved into it after both end: a build empties its own site folder first."""
+    languages = [
+        (locale, work / "docs" / locale_config_name(locale)) for locale in LOCALES[1:]
+        if (work / "docs" / locale_config_name(locale)).exists()
     ]
-    for config, site_dir in trees:
+    staged = {locale: work / f"site.{locale}" for locale, _ in languages}
+    running = [start_zensical(work / "mkdocs.yml", epoch) if builder == "zensical" else start_mkdocs(work / "mkdocs.yml", work / "site", epoch)]
+    for locale, config in languages:
         if builder == "zensical":
-            if config.parent != work:
-                config = _beside_mkdocs_yml(config, work)
-            zensical_build(config, epoch)  # the config's site_dir
+            running.append(start_zensical(_beside_mkdocs_yml(config, work, staged[locale]), epoch))
         else:
-            mkdocs_build(config, site_dir, epoch)
+            running.append(start_mkdocs(config, staged[locale], epoch))
+    try:
+        for build in running:
+            build.finish()
+    finally:
+        for build in running:
+            if build.process.poll() is None:
+                build.process.kill()
+                build.process.wait()
+    for locale, folder in staged.items():
+        target = work / "site" / paths.LOCALE_ROOTS[locale].rstrip("/")
+        shutil.rmtree(target, ignore_errors=True)  # a builder that leaves its site folder as it was
+        folder.rename(target)
 
 
 def build(inputs: Inputs, txn: transaction.Transaction, site_dir: Path | None = None, builder: str = "mkdocs") -> Path:

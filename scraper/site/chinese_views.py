@@ -54,6 +54,12 @@ def row_description(site: Site, src: str, row: dict) -> Markup | None:
     return md_inline(found, _resolver(site, src)) if found else None
 
 
+def description_text(site: Site, row: dict) -> str:
+    """A row's description as upstream's Markdown: the Chinese one on the Chinese pages where it exists."""
+    found = site.chinese.row(row_key(row)) if site.locale != "en" and site.chinese else None
+    return found or row["description"]
+
+
 def section_title(site: Site, title: str) -> str:
     """A section's title as the Chinese copy gives it, on the Chinese pages; the English title otherwise."""
     if site.locale == "en" or not site.chinese:

@@ -10,8 +10,8 @@ from markupsafe import Markup
 from scraper.catalog import store, upstream_docs
 from scraper.catalog.model import DOCS_SOURCE_URL, ISSUE_TRACKER_URL, carrier_codes, plain_text
 from scraper.facts.enrich import FIX_CHANNEL
+from scraper.site import chinese_views as chinese
 from scraper.site import feed, paths
-from scraper.site.chinese_views import code_chinese, row_description, section_title, shown_name, translation_view
 from scraper.site.facts_views import FILTER_DOCS_URL, definition_view, facts_view
 from scraper.site.markup import code_fence, front_matter_value, md_inline, md_text, placeholder_help, placeholder_mark, safe_url
 from scraper.site.model import Site
@@ -26,7 +26,7 @@ def _link(from_src: str, to_src: str, label: str) -> dict:
 
 
 def _code_link(site: Site, from_src: str, code: int) -> dict:
-    return _link(from_src, site.code_src(code), f"{code} {shown_name(site, site.codes[code])}")
+    return _link(from_src, site.code_src(code), f"{code} {chinese.shown_name(site, site.codes[code])}")
 
 
 def _upstream_links(site: Site, anchors: dict[str, str]) -> list[dict]:
@@ -74,8 +74,8 @@ def _row_view(site: Site, from_src: str, row: dict) -> dict:
     found = site.facts("filters", row["filter"]) if row.get("filter") else site.facts("messages", row["text"])
     return {
         "link": _link(from_src, src, row["text"]),
-        "description": row_description(site, from_src, row) or md_inline(row["description"], lambda h: site.href_for(from_src, h)),
-        "untranslated": site.locale != "en" and row_description(site, from_src, row) is None,
+        "description": chinese.row_description(site, from_src, row) or md_inline(row["description"], lambda h: site.href_for(from_src, h)),
+        "untranslated": site.locale != "en" and chinese.row_description(site, from_src, row) is None,
         "kind": labels(site.locale).row_kinds["filter" if row.get("filter") else "message"],
         "on_error_page": row.get("on_error_page", True),
         "retry": md_text(labels(site.locale).retry.get(found["retry"], "")) if found else "",
@@ -99,20 +99,20 @@ def code_page(site: Site, code: dict) -> dict:
     carried = _carried_rows(site, code["code"])
     facts = site.facts("codes", str(code["code"])) or {}
     fix_only = facts.get("channels") == [FIX_CHANNEL]
-    chinese = code_chinese(site, src, code)
+    translated = chinese.code_chinese(site, src, code)
     return {
         "src": src,
         # a Chinese name may hold code spans (-1196 买方 `OCO` 单…): code in the heading, plain in the title
-        "title": front_matter_value(plain_text(f"{code['code']} {shown_name(site, code)}")),
-        "heading": md_inline(f"{code['code']} {shown_name(site, code)}", lambda _: None),
+        "title": front_matter_value(plain_text(f"{code['code']} {chinese.shown_name(site, code)}")),
+        "heading": md_inline(f"{code['code']} {chinese.shown_name(site, code)}", lambda _: None),
         "name": md_text(code["name"]),
-        "chinese": chinese,
+        "chinese": translated,
         "code": code["code"],
         "description": front_matter_value(
-            chinese["messages"][0].striptags() if chinese and chinese["messages"] else
+            translated["messages"][0].striptags() if translated and translated["messages"] else
             code["messages"][0]["plain"] if code["messages"] else code["name"]
         ),
-        "section": _link(src, site.section_src(code["section"]), section_title(site, code["section"])) if code["section"] else None,
+        "section": _link(src, site.section_src(code["section"]), chinese.section_title(site, code["section"])) if code["section"] else None,
         "origin_note": code["origin"] == "section-title",
         "section_lead": _section_lead(site, code),
         "messages": _messages_view(site, src, code["messages"]),
@@ -180,11 +180,11 @@ def row_page(site: Site, row: dict) -> dict:
         "title": front_matter_value(row["plain"]),
         "heading": md_inline(row["text"], lambda _: None),
         "filter": md_text(row.get("filter") or ""),
-        "description_meta": front_matter_value(row["description"].replace("\n", " ")),
+        "description_meta": front_matter_value(chinese.description_text(site, row).replace("\n", " ")),
         "message": md_inline(row["text"], placeholders=True),
-        "description": row_description(site, src, row) or md_inline(row["description"], lambda h: site.href_for(src, h)),
+        "description": chinese.row_description(site, src, row) or md_inline(row["description"], lambda h: site.href_for(src, h)),
         "english_description": md_inline(row["description"], lambda h: site.href_for(src, h)) if site.locale != "en" else None,
-        "untranslated": site.locale != "en" and row_description(site, src, row) is None,
+        "untranslated": site.locale != "en" and chinese.row_description(site, src, row) is None,
         "carriers": _carriers(site, src, row),
         # one example: the same msg comes with each code, which one depends on the request (new order, cancel, amend…)
         "payload": _payload(example_code, row["plain"], False) if carriers else None,
@@ -225,8 +225,8 @@ def section_page(site: Site, page: dict) -> dict:
         )
     return {
         "src": src,
-        "title": front_matter_value(section_title(site, page["title"])),
-        "heading": md_text(section_title(site, page["title"])),
+        "title": front_matter_value(chinese.section_title(site, page["title"])),
+        "heading": md_text(chinese.section_title(site, page["title"])),
         "families": [{"name": name, "rows": rows} for name, rows in families.items()],
         "split": len(families) > 1,
         "upstream": _upstream_links(site, page["anchors"]),
@@ -235,9 +235,9 @@ def section_page(site: Site, page: dict) -> dict:
 
 
 def _first_message(site: Site, src: str, code: dict) -> Markup | str:
-    chinese = code_chinese(site, src, code)
-    if chinese and chinese["messages"]:
-        return chinese["messages"][0]
+    translated = chinese.code_chinese(site, src, code)
+    if translated and translated["messages"]:
+        return translated["messages"][0]
     return md_inline(code["messages"][0]["text"], lambda h: site.href_for(src, h)) if code["messages"] else ""
 
 
@@ -249,8 +249,8 @@ def table_index_page(site: Site, kind: str) -> dict:
     return {
         "src": src,
         "kind": kind,
-        "title": front_matter_value(section_title(site, section["title"]) if section else labels(site.locale).sections[kind]),
-        "heading": md_text(section_title(site, section["title"]) if section else labels(site.locale).sections[kind]),
+        "title": front_matter_value(chinese.section_title(site, section["title"]) if section else labels(site.locale).sections[kind]),
+        "heading": md_text(chinese.section_title(site, section["title"]) if section else labels(site.locale).sections[kind]),
         "rows": [_row_view(site, src, r) for r in rows],
         "carriers": [_code_link(site, src, c) for c in carriers if c in site.codes],
         "upstream": _upstream_links(site, section["anchors"]) if section else [],
@@ -271,8 +271,8 @@ def home_page(site: Site) -> dict:
             "filters_page_only": sum(not row.get("on_error_page", True) for row in data["filter_failures"]),
             "messages": len(data["engine_messages"]),
         },
-        "sections": [_link(src, p["src"], section_title(site, p["title"])) | {"kind": p["kind"]} for p in site.section_pages],
-        "translation": translation_view(site, src),
+        "sections": [_link(src, p["src"], chinese.section_title(site, p["title"])) | {"kind": p["kind"]} for p in site.section_pages],
+        "translation": chinese.translation_view(site, src),
         "sources": [
             {
                 "locale": labels(site.locale).locale(locale),

@@ -18,18 +18,35 @@
     return parts.length ? parts[parts.length - 1] : "";
   }
 
-  function say(lead, href, label, after) {
+  // The page's wording (404.html, in the tree's language): "Did you mean {link}?" and the like.
+  function said(name) { return page.getAttribute("data-said-" + name) || ""; }
+
+  // Fill a wording: {link} becomes a link (or nothing), the other fields plain text.
+  function say(wording, fields, href, label) {
     var guess = page.querySelector("[data-errref-guess]");
-    guess.textContent = lead;
-    if (href) {
-      var link = document.createElement("a");
-      link.href = href;
-      link.textContent = label;
-      guess.appendChild(link);
-    }
-    if (after) guess.appendChild(document.createTextNode(after));
+    guess.textContent = "";
+    wording.split(/(\{\w+\})/).forEach(function (part) {
+      var field = part.replace(/^\{(\w+)\}$/, "$1");
+      if (field === "link" && href) {
+        var link = document.createElement("a");
+        link.href = href;
+        link.textContent = label;
+        guess.appendChild(link);
+      } else if (field !== part) {
+        guess.appendChild(document.createTextNode(fields[field] === undefined ? part : fields[field]));
+      } else {
+        guess.appendChild(document.createTextNode(part));
+      }
+    });
     guess.hidden = false;
     return guess.querySelector("a");
+  }
+
+  // A static host serves its one 404 page for a missing page of the Chinese tree too: guess in that tree.
+  function tree() {
+    var path = decodeURIComponent(window.location.pathname);
+    var below = path.indexOf(root.pathname) === 0 ? path.slice(root.pathname.length) : "";
+    return below.indexOf("zh/") === 0 && !/\/zh\/$/.test(root.pathname) ? new URL("zh/", root) : root;
   }
 
   // The link the URL most likely meant, shown on the page; null when there is nothing to say.
@@ -38,15 +55,15 @@
     if (!text) return null;
     var match = window.ErrorResolver.resolve(text);
     if (match && match.kind === "not-found") {
-      var asOf = window.ErrorResolver.asOf() || "an unrecorded date";
-      say("Code " + match.code + " is not in this reference: upstream's error page as of " + asOf + " does not list it. ", null, "", "It may be newer than that, or an error of another Binance API.");
+      say(said("not-listed"), {code: match.code, date: window.ErrorResolver.asOf() || said("unknown-date")});
       return null;
     }
     if (match && match.kind === "other-product") {
       var product = window.ErrorResolver.product(match.products[0]);
-      return say("Code " + match.code + " is not a Spot API code: it is documented on ", product.url, product.name + "'s error code page", ".");
+      var label = said("other-product-link").replace("{product}", product.name);
+      return say(said("other-product"), {code: match.code}, product.url, label);
     }
-    if (match) return say("Did you mean ", new URL(match.path, root).href, match.kind === "code" ? match.code + " " + match.name : match.name || match.message, "?");
+    if (match) return say(said("guess"), {}, new URL(match.path, tree()).href, match.kind === "code" ? match.code + " " + match.name : match.name || match.message);
     return null;
   }
 
