@@ -64,16 +64,27 @@ def page_weight(site_dir: Path, page: Path) -> int:
     return total
 
 
-def first_visit_bytes(site_dir: Path, path: str = "codes/-1013/") -> tuple[int, int]:
-    """(bytes, requests) a first visit to ``path`` downloads in Chromium, search untouched: every response body."""
-    sizes: list[int] = []
+def visit_bytes(site_dir: Path, paths: list[str]) -> list[tuple[int, int]]:
+    """(bytes, requests) each visit downloads, one after the other in one browser (its HTTP cache kept):
+    the first visit, then repeat visits.  Bytes as transferred (a cached or 304 answer brings no body)."""
+    visits: list[tuple[int, int]] = []
     with sites.serve(site_dir) as url, chromium() as browser:
         page = browser.new_page()
-        page.on("response", lambda response: sizes.append(len(response.body())) if response.ok else None)
-        page.goto(url + path)
-        page.wait_for_load_state("networkidle")
+        for path in paths:
+            sizes: list[int] = []
+
+            def count(request, sizes=sizes) -> None:
+                body = request.sizes()["responseBodySize"]
+                if body > 0:
+                    sizes.append(body)
+
+            page.on("requestfinished", count)
+            page.goto(url + path)
+            page.wait_for_load_state("networkidle")
+            page.remove_listener("requestfinished", count)
+            visits.append((sum(sizes), len(sizes)))
         page.close()
-    return sum(sizes), len(sizes)
+    return visits
 
 
 def builder_results(repeat: int) -> list[tuple[str, str]]:
@@ -86,12 +97,17 @@ def builder_results(repeat: int) -> list[tuple[str, str]]:
         times = {
             "mkdocs": median_seconds(lambda: builder.build_trees(work, "mkdocs"), repeat),
         }
-        material_bytes = first_visit_bytes(work / "site")
+        material_bytes, material_repeat = visit_bytes(work / "site", ["codes/-1013/", "codes/-1021/"])
+        (chinese_bytes, chinese_requests), = visit_bytes(work / "site", ["zh/codes/-1013/"])
         times["zensical"] = median_seconds(lambda: builder.build_trees(work, "zensical"), repeat)
-        zensical_bytes = first_visit_bytes(work / "site")
+        zensical_bytes, zensical_repeat = visit_bytes(work / "site", ["codes/-1013/", "codes/-1021/"])
     results.append(("build: Material (mkdocs) / Zensical (median)", f"{times['mkdocs'] * 1000:.0f} ms / {times['zensical'] * 1000:.0f} ms"))
-    for name, (total, requests) in (("Material", material_bytes), ("Zensical", zensical_bytes)):
+    for name, (total, requests), (again, again_requests) in (
+        ("Material", material_bytes, material_repeat), ("Zensical", zensical_bytes, zensical_repeat)
+    ):
         results.append((f"first visit to codes/-1013/, {name} build", f"{total / 1024:.0f} KiB in {requests} responses (uncompressed)"))
+        results.append((f"then codes/-1021/ (repeat visit), {name} build", f"{again / 1024:.0f} KiB in {again_requests} responses with a body"))
+    results.append(("first visit to zh/codes/-1013/, Material build", f"{chinese_bytes / 1024:.0f} KiB in {chinese_requests} responses (uncompressed)"))
     return results
 
 
