@@ -273,6 +273,7 @@ def home_page(site: Site) -> dict:
         },
         "sections": [_link(src, p["src"], chinese.section_title(site, p["title"])) | {"kind": p["kind"]} for p in site.section_pages],
         "translation": chinese.translation_view(site, src),
+        "tree_root": Markup(paths.LOCALE_ROOTS[site.locale]),  # the short links' prefix: "", or "zh/"
         "sources": [
             {
                 "locale": labels(site.locale).locale(locale),
@@ -284,7 +285,7 @@ def home_page(site: Site) -> dict:
             for locale, source in data["source"].items()
         ],
         "data_date": md_text(labels(site.locale).date(data_date(data, site.locale))),
-        "example_code": _link(src, site.code_src(-1013), "-1013 INVALID_MESSAGE") if -1013 in site.codes else None,
+        "example_code": _code_link(site, src, -1013) if -1013 in site.codes else None,
         "example_filter": _link(src, site.filter_src("LOT_SIZE"), "Filter failure: LOT_SIZE") if "LOT_SIZE" in site.filters else None,
         "primary_origin": md_text(primary["origin"]),
         "changes": md_href(src, src_of(paths.CHANGES_PAGE)),
