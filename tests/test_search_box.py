@@ -81,6 +81,20 @@ def test_a_visit_that_never_searches_never_downloads_the_index(search):
     assert any(url.endswith("/assets/search-index.json") for url in fetched)
 
 
+def test_the_themes_own_index_also_waits_for_the_search_box(search):
+    """Material fetches its full-text index as each page loads; defer-theme-index.js holds that request
+    until the box is used, and the theme's search then works as before."""
+    fetched: list[str] = []
+    search.on("request", lambda request: fetched.append(request.url))
+    search.goto(search.base_url + "zh/codes/-1021/")
+    search.wait_for_load_state("networkidle")
+    assert not any(url.endswith("/search/search_index.json") for url in fetched)
+    search.locator(".md-search__input").click()
+    search.keyboard.type("recvWindow")
+    search.wait_for_selector(".md-search-result__item a", state="attached")
+    assert search.base_url + "zh/search/search_index.json" in fetched
+
+
 def test_code_not_in_the_reference_says_so(search):
     type_in_search_box(search, "", "binance {\"code\":-1018,\"msg\":\"Unknown error\"}")
     box = search.locator("[data-errref-best]")
