@@ -11,7 +11,7 @@ from pathlib import Path
 
 from scraper import rebuild, transaction
 from scraper.catalog import changes, filterdefs, guidance, statusdefs, store, upstream_docs
-from scraper.catalog.inputs import Inputs
+from scraper.catalog.inputs import Inputs, checked_site_url
 from scraper.catalog.model import DEFAULT_DOC_URLS, DEFAULT_FILTERS_URL, DEFAULT_PAGE_URLS, ParsedCopy, ScrapeError
 from scraper.ingest import fetch, guards, merge, vendored
 from scraper.ingest.parse import read_source
@@ -83,6 +83,7 @@ def load_inputs(args: argparse.Namespace) -> Inputs:
 
 def cmd_render(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve()
+    checked_site_url(getattr(args, "site_url", ""))  # a bad argument is refused before the tree is locked
     with transaction.exclusive(ROOT, "render") as txn:
         render.render(load_inputs(args), txn.work / "docs")
         pages = sum(1 for _ in (txn.work / "docs").rglob("*.md"))
@@ -93,6 +94,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    checked_site_url(getattr(args, "site_url", ""))  # a bad argument is refused before the tree is locked
     with transaction.exclusive(ROOT, "build") as txn:
         builder.build(load_inputs(args), txn, ROOT / args.site_dir, args.builder)
     print(f"built {args.site_dir}/", file=sys.stderr)

@@ -34,6 +34,7 @@ def test_the_chinese_search_box_lands_on_chinese_pages(search, typed, path):
     best = search.locator(".md-search-result [data-errref-best] a").first
     assert best.is_visible()
     assert best.get_attribute("href") == search.base_url + path
+    assert "最佳匹配" in search.locator(".md-search-result [data-errref-best]").inner_text()  # the panel in Chinese
     search.keyboard.press("Enter")
     search.wait_for_url(search.base_url + path)
     assert search.evaluate("document.documentElement.lang") == "zh-CN"

@@ -80,7 +80,8 @@ def index_for(inputs: Inputs, locale: str = "en") -> dict:
     index = build_index(
         inputs.shown, history, wild=inputs.wild, others=inputs.others, translation=inputs.translation, statuses=inputs.statuses
     )
-    return index | {"labels": {"kinds": labels(locale).kinds}}  # the kinds of match, as the tree's search box names them
+    # the kinds of match and the panel's wording, as the tree's search box says them
+    return index | {"labels": {"kinds": labels(locale).kinds, "panel": labels(locale).panel}}
 
 
 # The regular expressions resolver.js compiles from the index instead of spelling them again:
@@ -352,7 +353,7 @@ def build_index(
         "whole_only_from": min(wild_from, len(entries)),  # entries from here on (the wild wordings) count only when whole
         "weights": _weights([keywords(message_items(entry[1])) for entry in entries]),
         "patterns": {name: pattern.pattern for name, pattern in SHARED_PATTERNS.items()},
-        "labels": {"kinds": labels().kinds},
+        "labels": {"kinds": labels().kinds, "panel": labels().panel},
         "as_of": store.retrieved_on(data),
         "others": others_index(others, {code["code"] for code in data["codes"]}, {word_key(text) for _, text in texts} | wild_said),
         "statuses": status_index.statuses_index(pages, statuses),

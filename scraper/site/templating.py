@@ -46,6 +46,7 @@ class Labels:
     date_format: str  # a day as the pages write it: {year}, {month}, {day}
     not_found: dict[str, str]  # the 404 page's wording
     site: dict[str, str]  # the site's name and description
+    panel: dict[str, str]  # the search box's answer panel
 
     def locale(self, locale: str) -> str:
         return self.locales.get(locale, locale)
@@ -154,4 +155,5 @@ def labels(locale: str = DEFAULT_LOCALE) -> Labels:
         date_format=str(module.date_format),
         not_found=_plain(module.not_found),
         site=_plain(module.site),
+        panel=_plain(module.panel),
     )

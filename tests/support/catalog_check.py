@@ -47,6 +47,8 @@ def missing_and_unused(templates_dir: Path | str, catalog: Mapping[str, str] | I
 # and a Markdown link's target
 _PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+(?=[:}])")
 _LINK_TARGET = re.compile(r"\]\(([^)\s]*)\)")
+# fields only English needs, which a translation may leave out: {a}, the article search.js picks ("a"/"an")
+ENGLISH_ONLY_FIELDS = {"{a"}
 
 
 def kept_apart(catalog: Mapping[str, str]) -> list[str]:
@@ -55,7 +57,8 @@ def kept_apart(catalog: Mapping[str, str]) -> list[str]:
     from scraper.catalog.guidance import kept_as_is  # the guidance's translation keeps the same
 
     def kept(text: str) -> tuple:
-        return sorted(_PLACEHOLDER.findall(text)), sorted(_LINK_TARGET.findall(text)), kept_as_is(text)
+        fields = [f for f in _PLACEHOLDER.findall(text) if f not in ENGLISH_ONLY_FIELDS]
+        return sorted(fields), sorted(_LINK_TARGET.findall(text)), kept_as_is(text)
 
     return [english for english, translation in catalog.items() if kept(english) != kept(translation)]
 

@@ -90,6 +90,13 @@
     return window.ErrorResolver.labels().kinds[kind];
   }
 
+  // The panel's wording, in the tree's language, its {fields} filled in.
+  function said(name, fields) {
+    return window.ErrorResolver.labels().panel[name].replace(/\{(\w+)\}/g, function (whole, field) {
+      return fields && fields[field] !== undefined ? String(fields[field]) : whole;
+    });
+  }
+
   function title(match) {
     if (match.kind === "code") return match.code + " " + match.name;
     if (match.kind === "filter") return kindLabel("filter") + ": " + match.name;
@@ -99,7 +106,7 @@
   function detail(match) {
     var codes = match.code !== null ? [match.code] : match.codes || [];
     var parts = [];
-    if (codes.length) parts.push((codes.length > 1 ? "codes " : "code ") + codes.join(", "));
+    if (codes.length) parts.push(said(codes.length > 1 ? "code_many" : "code_one", { codes: codes.join(", ") }));
     if (match.message && match.kind === "code") parts.push(match.message);
     return parts.join(" · ");
   }
@@ -164,9 +171,9 @@
       element.appendChild(
         link(
           root.href,
-          "Code " + match.code + " is not in this reference",
-          "Upstream's error page as of " + (window.ErrorResolver.asOf() || "an unrecorded date") + " does not list it. Browse all codes →",
-          "Not found"
+          said("not_found_title", { code: match.code }),
+          said("not_found_text", { date: window.ErrorResolver.asOf() || said("unknown_date") }),
+          said("not_found_label")
         )
       );
       return;
@@ -175,20 +182,20 @@
       // Not a Spot page at all: say whose error it is, and link that product's own error page.
       var products = match.products.map(window.ErrorResolver.product);
       var names = products.map(function (p) { return p.name; });
-      var either = names.length === 1 ? names[0] : names.slice(0, -1).join(", ") + " or " + names[names.length - 1];
+      var either = names.length === 1 ? names[0] : said("either", { first: names.slice(0, -1).join(", "), last: names[names.length - 1] });
       element.setAttribute("data-products", match.products.join(","));
       element.appendChild(
         link(
           products[0].url,
-          match.code + " is " + (/^[AEIO]/.test(either) ? "an " : "a ") + either + " error, not a Spot API one",
-          "Its meaning is on " + products[0].name + "'s error code page →",
+          said("other_title", { code: match.code, a: /^[AEIO]/.test(either) ? "an" : "a", products: either }),
+          said("other_text", { product: products[0].name }),
           kindLabel("other-product")
         )
       );
       return;
     }
     element.setAttribute("data-path", match.path);
-    element.appendChild(link(new URL(match.path, root).href, title(match), detail(match), "Best match · " + kindLabel(match.kind)));
+    element.appendChild(link(new URL(match.path, root).href, title(match), detail(match), said("best_match", { kind: kindLabel(match.kind) })));
   }
 
   // With an answer (a page, another product's code, a code not in the reference), the theme's list
@@ -226,9 +233,8 @@
       });
       best.appendChild(toggle);
     }
-    var label = "Show the full-text search's other results";
     if (toggle && !hidden) toggle.remove();
-    else if (toggle && toggle.textContent !== label) toggle.textContent = label; // unchanged: no mutation, no loop
+    else if (toggle && toggle.textContent !== said("show_all")) toggle.textContent = said("show_all"); // unchanged: no mutation, no loop
   }
 
   // Material renders its list when its worker answers, after our answer: follow its changes.
