@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mergedeep
 from markupsafe import escape
 
 from scraper.catalog.model import NAME_RE
@@ -26,10 +27,10 @@ def generated_config(site: Site) -> dict:
         label = said.sections.get(page["kind"], section_title(site, page["title"]))
         nav.append({str(escape(label)): page["src"]})
     if site.curated and site.curated.statuses:
-        nav.append({str(escape(labels(site.locale).status_titles["other_errors"])): src_of(paths.OTHER_ERRORS_PAGE)})
+        nav.append({str(escape(said.status_titles["other_errors"])): src_of(paths.OTHER_ERRORS_PAGE)})
     nav.append({str(escape(said.nav["changes"])): src_of(paths.CHANGES_PAGE)})
     redirects = short_links(site)
-    sources = ", ".join(f"{labels(site.locale).locale(l)} {s['sha256'][:7]}" for l, s in site.data["source"].items())
+    sources = ", ".join(f"{said.locale(l)} {s['sha256'][:7]}" for l, s in site.data["source"].items())
     first_url = next(iter(site.data["codes"][0]["anchors"].values())).split("#")[0]
     hosted = {"site_url": site.site_url} if site.site_url else {}  # sitemap, canonical links, the 404 page's assets
     return {
@@ -43,7 +44,8 @@ def generated_config(site: Site) -> dict:
 
 def languages(site: Site) -> list[dict]:
     """Each language's tree as seen from this one: its root, relative (or absolute when the site's URL is
-    known), for the page's twin link and its hreflang alternates (templates/overrides/main.html)."""
+    known), for the page's twin link (templates/overrides/main.html) and the sitemap's hreflang alternates
+    (templates/overrides/sitemap.xml)."""
     here = paths.LOCALE_ROOTS[site.locale]
     hosted_root = site.site_url[: len(site.site_url) - len(here)] if site.site_url else ""
     trees = []
@@ -75,7 +77,8 @@ def locale_config(site: Site) -> dict:
         **({"site_url": site.site_url} if site.site_url else {}),
         "theme": {"custom_dir": "../templates/overrides", "language": site.locale},
         "nav": english["nav"],
-        # the short links are the English tree's, at the same paths
+        # lunr's stemmer stays English (the English terms in Chinese pages); Material's zh separator and
+        # jieba's segmentation split the Chinese.  The short links are the English tree's, at the same paths.
         "plugins": {"search": {"lang": "en"}, "redirects": english["plugins"]["redirects"]},
         "copyright": english["copyright"],
         "extra": english["extra"],
@@ -92,15 +95,8 @@ def rebased_to_root(config: dict, mkdocs_yml: dict) -> dict:
         "site_dir": config["site_dir"].removeprefix("../"),
         "theme": config["theme"] | {"custom_dir": "templates/overrides"},
     }
-    return _laid_over({key: value for key, value in mkdocs_yml.items() if key != "INHERIT"}, child)
-
-
-def _laid_over(parent: dict, child: dict) -> dict:
-    """MkDocs's INHERIT merge: mappings merge key by key, anything else the child's replaces the parent's."""
-    merged = dict(parent)
-    for key, value in child.items():
-        merged[key] = _laid_over(parent[key], value) if isinstance(value, dict) and isinstance(parent.get(key), dict) else value
-    return merged
+    parent = {key: value for key, value in mkdocs_yml.items() if key != "INHERIT"}
+    return mergedeep.merge({}, parent, child)  # what MkDocs's own INHERIT does: mappings merged, the rest replaced
 
 
 def short_links(site: Site) -> dict[str, str]:

@@ -72,10 +72,11 @@ def _carried_rows(site: Site, code: int) -> list[dict]:
 def _row_view(site: Site, from_src: str, row: dict) -> dict:
     src = site.filter_src(row["filter"]) if row.get("filter") else site.message_src(row["text"])
     found = site.facts("filters", row["filter"]) if row.get("filter") else site.facts("messages", row["text"])
+    translated = chinese.row_description(site, from_src, row)
     return {
         "link": _link(from_src, src, row["text"]),
-        "description": chinese.row_description(site, from_src, row) or md_inline(row["description"], lambda h: site.href_for(from_src, h)),
-        "untranslated": site.locale != "en" and chinese.row_description(site, from_src, row) is None,
+        "description": translated or md_inline(row["description"], lambda h: site.href_for(from_src, h)),
+        "untranslated": site.locale != "en" and translated is None,
         "kind": labels(site.locale).row_kinds["filter" if row.get("filter") else "message"],
         "on_error_page": row.get("on_error_page", True),
         "retry": md_text(labels(site.locale).retry.get(found["retry"], "")) if found else "",
@@ -170,6 +171,7 @@ def row_page(site: Site, row: dict) -> dict:
     src = site.filter_src(row["filter"]) if is_filter else site.message_src(row["text"])
     carriers = carrier_codes(row)
     key = f"filter:{row['filter']}" if is_filter else f"message:{row['text']}"
+    translated = chinese.row_description(site, src, row)
     # the code upstream's docs show this message with, if any: the WebSocket API's error example is -2010's
     shown = [c for c in carriers if row["plain"] in (site.curated.docs.examples.get(str(c), []) if site.curated else [])]
     example_code = (shown or carriers or [None])[0]
@@ -182,9 +184,9 @@ def row_page(site: Site, row: dict) -> dict:
         "filter": md_text(row.get("filter") or ""),
         "description_meta": front_matter_value(chinese.description_text(site, row).replace("\n", " ")),
         "message": md_inline(row["text"], placeholders=True),
-        "description": chinese.row_description(site, src, row) or md_inline(row["description"], lambda h: site.href_for(src, h)),
+        "description": translated or md_inline(row["description"], lambda h: site.href_for(src, h)),
         "english_description": md_inline(row["description"], lambda h: site.href_for(src, h)) if site.locale != "en" else None,
-        "untranslated": site.locale != "en" and chinese.row_description(site, src, row) is None,
+        "untranslated": site.locale != "en" and translated is None,
         "carriers": _carriers(site, src, row),
         # one example: the same msg comes with each code, which one depends on the request (new order, cancel, amend…)
         "payload": _payload(example_code, row["plain"], False) if carriers else None,
