@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sitebuild import serve
 from support import evaluate
-from test_search_box import type_in_search_box
+from test_search_box import enter_best_match, type_in_search_box
 
 pytestmark = pytest.mark.browser
 
@@ -31,12 +31,7 @@ def search(built_site, browser):
 )
 def test_the_chinese_search_box_lands_on_chinese_pages(search, typed, path):
     type_in_search_box(search, "zh/changes/", typed)
-    best = search.locator(".md-search-result [data-errref-best] a").first
-    assert best.is_visible()
-    assert best.get_attribute("href") == search.base_url + path
-    assert "最佳匹配" in search.locator(".md-search-result [data-errref-best]").inner_text()  # the panel in Chinese
-    search.keyboard.press("Enter")
-    search.wait_for_url(search.base_url + path)
+    enter_best_match(search, path, says="最佳匹配")  # the panel in Chinese
     assert search.evaluate("document.documentElement.lang") == "zh-CN"
 
 

@@ -63,18 +63,30 @@ def type_in_search_box(search, path: str, text: str) -> None:
 )
 def test_first_result_and_enter(search, typed, path):
     type_in_search_box(search, "changes/", typed)
-    first = search.locator(".md-search-result [data-errref-best] a").first
-    assert first.is_visible()
-    assert first.get_attribute("href") == search.base_url + path
+    enter_best_match(search, path)
+
+
+def enter_best_match(search, path: str, says: str = "") -> None:
+    """The panel's best match links ``path`` (its wording holding ``says``); Enter opens it."""
+    best = search.locator(".md-search-result [data-errref-best] a").first
+    assert best.is_visible()
+    assert best.get_attribute("href") == search.base_url + path
+    assert says in search.locator(".md-search-result [data-errref-best]").inner_text()
     search.keyboard.press("Enter")
     search.wait_for_url(search.base_url + path)
 
 
-def test_a_visit_that_never_searches_never_downloads_the_index(search):
+def visit_recording_requests(search, path: str) -> list[str]:
+    """Open ``path`` until the network is idle; the URLs requested, then and afterwards."""
     fetched: list[str] = []
     search.on("request", lambda request: fetched.append(request.url))
-    search.goto(search.base_url + "codes/-1021/")
+    search.goto(search.base_url + path)
     search.wait_for_load_state("networkidle")
+    return fetched
+
+
+def test_a_visit_that_never_searches_never_downloads_the_index(search):
+    fetched = visit_recording_requests(search, "codes/-1021/")
     assert not any(url.endswith("/assets/search-index.json") for url in fetched)
     search.locator(".md-search__input").click()
     search.wait_for_selector("html[data-errref-ready]", state="attached")
@@ -84,10 +96,7 @@ def test_a_visit_that_never_searches_never_downloads_the_index(search):
 def test_the_themes_own_index_also_waits_for_the_search_box(search):
     """Material fetches its full-text index as each page loads; defer-theme-index.js holds that request
     until the box is used, and the theme's search then works as before."""
-    fetched: list[str] = []
-    search.on("request", lambda request: fetched.append(request.url))
-    search.goto(search.base_url + "zh/codes/-1021/")
-    search.wait_for_load_state("networkidle")
+    fetched = visit_recording_requests(search, "zh/codes/-1021/")
     assert not any(url.endswith("/search/search_index.json") for url in fetched)
     search.locator(".md-search__input").click()
     search.keyboard.type("recvWindow")
