@@ -85,12 +85,13 @@ def visit_recording_requests(search, path: str) -> list[str]:
     return fetched
 
 
-def test_a_visit_that_never_searches_never_downloads_the_index(search):
+def test_a_visit_that_never_searches_never_downloads_the_resolver_or_its_index(search):
     fetched = visit_recording_requests(search, "codes/-1021/")
-    assert not any(url.endswith("/assets/search-index.json") for url in fetched)
+    lazy = ("/assets/search-index.json", "/assets/javascripts/resolver.js")
+    assert not any(url.endswith(lazy) for url in fetched)
     search.locator(".md-search__input").click()
     search.wait_for_selector("html[data-errref-ready]", state="attached")
-    assert any(url.endswith("/assets/search-index.json") for url in fetched)
+    assert all(any(url.endswith(name) for url in fetched) for name in lazy)
 
 
 def test_the_themes_own_index_also_waits_for_the_search_box(search):

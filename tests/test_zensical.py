@@ -151,3 +151,34 @@ def test_the_keyboard_reaches_the_answer(browser, zensical_site):
     fresh.keyboard.press("Enter")
     fresh.wait_for_url(zensical_site + "codes/-1013/")
     fresh.close()
+
+
+@pytest.mark.parametrize("opened_by", ["the / key", "the phone's search icon"])
+def test_the_themes_index_waits_for_search_and_nothing_typed_meanwhile_is_lost(browser, zensical_site, opened_by):
+    """Zensical fetches search.json as each page loads and builds its dialog only once it is in;
+    defer-theme-index.js holds the request until search is opened, and keeps what is typed until
+    the dialog's box appears.  The index is held here at the network until the typing is done."""
+    phone = opened_by != "the / key"
+    fresh = browser.new_page(viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900})
+    fetched: list[str] = []
+    held: list = []
+    fresh.on("request", lambda request: fetched.append(request.url))
+    fresh.route("**/search.json", lambda route: held.append(route))
+    fresh.goto(zensical_site + "changes/")
+    fresh.wait_for_load_state("networkidle")
+    assert not any(url.endswith("/search.json") for url in fetched)
+    with fresh.expect_request(zensical_site + "search.json"):
+        if phone:
+            fresh.locator("label.md-header__button[for='__search']").click()
+        else:
+            fresh.keyboard.press("/")
+    fresh.keyboard.type("INVALID_MESSAGE")
+    assert fresh.evaluate(f"() => ({PANEL})()") is None  # no dialog yet: the theme has no index
+    fresh.wait_for_function("() => true")
+    assert len(held) == 1
+    held[0].continue_()
+    fresh.wait_for_function(f"() => ({PANEL})() !== null")
+    assert fresh.evaluate(f"() => ({PANEL})()")["path"] == "codes/-1013/"
+    fresh.keyboard.press("Enter")
+    fresh.wait_for_url(zensical_site + "codes/-1013/")
+    fresh.close()

@@ -67,7 +67,7 @@
     return null;
   }
 
-  window.ErrorResolver.loadUrl(new URL("assets/search-index.json", root).href).then(function () {
+  window.ErrorSearch.resolver(root).then(function () {
     var link = guess();
     if (link) link.focus();
     else window.ErrorSearch.focus();

@@ -56,12 +56,28 @@
   var ready = false;
   var lastMatch = null; // the answer shown for the box's text
   var showAll = false; // the user asked for the theme's whole list
-  // The index (and the resolver's work) waits until someone uses the search box: a first visit
-  // that never searches does not download it.
+  // resolver.js and its index wait until someone uses the search box (or the 404 page asks for
+  // a guess): a first visit that never searches downloads neither.
+  // siteRoot: the 404 page knows its tree's root better than the theme does there.
+  var resolverLoading = null;
+  function resolver(siteRoot) {
+    if (resolverLoading) return resolverLoading;
+    var base = siteRoot || root;
+    resolverLoading = new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = new URL("assets/javascripts/resolver.js", base).href;
+      script.onload = function () { resolve(window.ErrorResolver); };
+      script.onerror = function () { reject(new Error(script.src + " did not load")); };
+      document.head.appendChild(script);
+    }).then(function (api) {
+      return api.loadUrl(new URL("assets/search-index.json", base).href).then(function () { return api; });
+    });
+    return resolverLoading;
+  }
   var loading = null;
   function load() {
     if (loading) return loading;
-    loading = window.ErrorResolver.loadUrl(new URL("assets/search-index.json", root).href).then(function () {
+    loading = resolver().then(function () {
       ready = true;
       document.documentElement.setAttribute("data-errref-ready", "");
       if (current && current.input.value) {
@@ -247,8 +263,10 @@
     new MutationObserver(filterThemeList).observe(watched, { childList: true, subtree: true });
   }
 
-  // The one hook other scripts use into the theme's search box (the 404 page focuses it).
+  // The one hook other scripts use into the theme's search box and the resolver (the 404 page
+  // asks for its guess, then focuses the box).
   window.ErrorSearch = {
+    resolver: resolver,
     focus: function () {
       load();
       var input = document.querySelector(".md-search__input");
