@@ -156,7 +156,7 @@ def test_the_keyboard_reaches_the_answer(browser, zensical_site):
 @pytest.mark.parametrize("opened_by", ["the / key", "the phone's search icon"])
 def test_the_themes_index_waits_for_search_and_nothing_typed_meanwhile_is_lost(browser, zensical_site, opened_by):
     """Zensical fetches search.json as each page loads and builds its dialog only once it is in;
-    defer-theme-index.js holds the request until search is opened, and keeps what is typed until
+    partials/defer-theme-index.html holds the request until search is opened, and keeps what is typed until
     the dialog's box appears.  The index is held here at the network until the typing is done."""
     phone = opened_by != "the / key"
     fresh = browser.new_page(viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900})
