@@ -6,15 +6,18 @@ no request may leave the page, and every text must show literally.
 
 from __future__ import annotations
 
+import dataclasses
 import html as html_lib
 import re
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import HTML
-from sitebuild import build_site, serve
+from bs4 import BeautifulSoup
+from conftest import HTML, ROOT, inputs_with
+from sitebuild import build_in, serve
 
 from scraper.catalog import store
+from scraper.catalog.inputs import read_translation
 from scraper.ingest import merge
 from scraper.ingest.parse import read_source
 from scraper.ingest.parse.blocks import MAX_TEXT_CHARS
@@ -40,6 +43,16 @@ CORPUS = [
     (-1016, '<span onmouseover="window.__pwned=4" style="background:url(http://198.51.100.7/x)">styled</span>', "styled", None),
 ]
 
+# Upstream's Chinese translation (errors_CN.md) is upstream text too, built into the same hostile site.
+# (what errors_CN.md says, what it is replaced with, the page it shows on, the text that page must show).  errors_CN.md is
+# Markdown source: markup in it is text, and shows as such.
+CHINESE_CORPUS = [
+    ("### -1013 消息无效", "### -1013 消息无效<script>window.__pwned=7</script>{{ 7*7 }}", "codes/-1013/", "消息无效<script>window.__pwned=7</script>{{ 7*7 }}"),
+    ("| 账户金额不足。", '| 账户<img src=x onerror="window.__pwned=8">不足 [点](javascript:window.__pwned=9) {% raw %}',
+     "messages/account-has-insufficient-balance-for-requested-action/",
+     '账户<img src=x onerror="window.__pwned=8">不足 [点](javascript:window.__pwned=9) {% raw %}'),
+]
+
 
 def hostile_page() -> str:
     page = (HTML / "testnet-errors.d6ab31a.en.html").read_text(encoding="utf-8")
@@ -52,12 +65,21 @@ def hostile_page() -> str:
     return page.replace(">-1020 UNSUPPORTED_OPERATION<", ">-1020 UNSUPPORTED&lt;svg onload=alert(6)&gt;<", 1)
 
 
+def hostile_translation() -> bytes:
+    text = (ROOT / "upstream" / "docs" / "errors_CN.md").read_text(encoding="utf-8")
+    for said, hostile, _, _ in CHINESE_CORPUS:
+        assert text.count(said) == 1, said
+        text = text.replace(said, hostile)
+    return text.encode("utf-8")
+
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     [copy] = read_source("hostile.html", hostile_page().encode("utf-8"))
     data = store.catalog_to_dict(merge.merge([copy]))
     store.validate(data, "hostile.html")
-    return data, build_site(data, tmp_path_factory.mktemp("hostile"))
+    inputs = dataclasses.replace(inputs_with(data), translation=read_translation("errors_CN.md", hostile_translation()))
+    return data, build_in(tmp_path_factory.mktemp("hostile"), inputs)
 
 
 def test_scraped_texts_are_literal(hostile_site):
@@ -95,5 +117,17 @@ def test_nothing_runs_and_nothing_leaves_the_page(browser, hostile_site):
         csp = page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
         assert "default-src 'self'" in csp and "object-src 'none'" in csp
         assert page.evaluate("typeof window.__pwned") == "undefined"
+        for _, _, path, _ in CHINESE_CORPUS:
+            page.goto(f"{base}zh/{path}")
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("typeof window.__pwned") == "undefined", path
     context.close()
     assert dialogs == [] and outside == []
+
+
+def test_a_hostile_chinese_translation_shows_literally_and_runs_nothing(hostile_site):
+    _, site = hostile_site
+    for _, _, path, shown in CHINESE_CORPUS:
+        article = BeautifulSoup((site / "zh" / path / "index.html").read_text(encoding="utf-8"), "html.parser").find("article")
+        assert " ".join(shown.split()) in " ".join(article.get_text(" ").split()), path
+        assert article.select("script, img, [onerror], a[href^='javascript']") == [], path
