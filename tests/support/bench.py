@@ -14,8 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from support import evaluate, sites
-from support.chromium import chromium
+from support import docusaurus, evaluate, pageload, sites
 from support.synthetic import scaled_page
 
 from scraper import transaction
@@ -64,50 +63,77 @@ def page_weight(site_dir: Path, page: Path) -> int:
     return total
 
 
-def visit_bytes(site_dir: Path, paths: list[str]) -> list[tuple[int, int]]:
-    """(bytes, requests) each visit downloads, one after the other in one browser (its HTTP cache kept):
-    the first visit, then repeat visits.  Bytes as transferred (a cached or 304 answer brings no body)."""
-    visits: list[tuple[int, int]] = []
-    with sites.serve(site_dir) as url, chromium() as browser:
-        page = browser.new_page()
-        for path in paths:
-            sizes: list[int] = []
+# The pages compared: a code page on each builder, against upstream's error page built by Docusaurus.
+CODE_PAGE, ANOTHER_CODE_PAGE, CHINESE_CODE_PAGE = "codes/-1013/", "codes/-1021/", "zh/codes/-1013/"
 
-            def count(request, sizes=sizes) -> None:
-                body = request.sizes()["responseBodySize"]
-                if body > 0:
-                    sizes.append(body)
 
-            page.on("requestfinished", count)
-            page.goto(url + path)
-            page.wait_for_load_state("networkidle")
-            page.remove_listener("requestfinished", count)
-            visits.append((sum(sizes), len(sizes)))
-        page.close()
-    return visits
+UPSTREAM = "upstream (Docusaurus 3.10.2)"
+
+
+def _kib(count: int) -> str:
+    return f"{count / 1024:.0f} KiB"
+
+
+def _served(compressed: bool) -> str:
+    return "gzip" if compressed else "uncompressed"
+
+
+def _built_sites(inputs: Inputs, tmp: Path, repeat: int) -> tuple[dict[str, Path], dict[str, float]]:
+    """The same rendered pages built by each builder, each in its own folder; and the median build times."""
+    built: dict[str, Path] = {}
+    times: dict[str, float] = {}
+    for name in ("mkdocs", "zensical"):
+        work = builder.prepare_workdir(tmp / name)
+        render.render(inputs, work / "docs")
+        times[name] = median_seconds(lambda work=work, name=name: builder.build_trees(work, name), repeat)
+        built[name] = work / "site"
+    return built, times
 
 
 def builder_results(repeat: int) -> list[tuple[str, str]]:
-    """Both builders on the same rendered pages: build time, and what a first visit downloads."""
-    results: list[tuple[str, str]] = []
+    """Both builders on the same rendered pages: build time; what a first and a repeat visit transfer,
+    uncompressed (as `python -m http.server` serves it) and gzip-compressed (as GitHub Pages does);
+    and the largest contentful paint on a slow phone.  Each against upstream's error page as a local
+    Docusaurus 3.10.2 build of the vendored testnet/errors.md serves it."""
     inputs = Inputs.load(ROOT / "data", docs=vendored.docs_files(ROOT))
+    results: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        work = builder.prepare_workdir(Path(tmp))
-        render.render(inputs, work / "docs")
-        times = {
-            "mkdocs": median_seconds(lambda: builder.build_trees(work, "mkdocs"), repeat),
-        }
-        material_bytes, material_repeat = visit_bytes(work / "site", ["codes/-1013/", "codes/-1021/"])
-        (chinese_bytes, chinese_requests), = visit_bytes(work / "site", ["zh/codes/-1013/"])
-        times["zensical"] = median_seconds(lambda: builder.build_trees(work, "zensical"), repeat)
-        zensical_bytes, zensical_repeat = visit_bytes(work / "site", ["codes/-1013/", "codes/-1021/"])
-    results.append(("build: Material (mkdocs) / Zensical (median)", f"{times['mkdocs'] * 1000:.0f} ms / {times['zensical'] * 1000:.0f} ms"))
-    for name, (total, requests), (again, again_requests) in (
-        ("Material", material_bytes, material_repeat), ("Zensical", zensical_bytes, zensical_repeat)
-    ):
-        results.append((f"first visit to codes/-1013/, {name} build", f"{total / 1024:.0f} KiB in {requests} responses (uncompressed)"))
-        results.append((f"then codes/-1021/ (repeat visit), {name} build", f"{again / 1024:.0f} KiB in {again_requests} responses with a body"))
-    results.append(("first visit to zh/codes/-1013/, Material build", f"{chinese_bytes / 1024:.0f} KiB in {chinese_requests} responses (uncompressed)"))
+        built, times = _built_sites(inputs, Path(tmp), repeat)
+        results.append(("build: Material (mkdocs) / Zensical (median)", f"{times['mkdocs'] * 1000:.0f} ms / {times['zensical'] * 1000:.0f} ms"))
+        pages = {"Material": (built["mkdocs"], CODE_PAGE), "Zensical": (built["zensical"], CODE_PAGE)}
+        try:
+            upstream_site, upstream_page = docusaurus.build_upstream_error_page(Path(tmp) / "docusaurus")
+            pages[UPSTREAM] = (upstream_site, upstream_page)
+        except docusaurus.Unavailable as reason:
+            results.append(("upstream's page built by Docusaurus 3.10.2", f"not measured: {reason}"))
+        first: dict[str, dict[bool, pageload.Visit]] = {}
+        lcp: dict[str, dict[bool, float]] = {}
+        for label, (site, path) in pages.items():
+            first[label], lcp[label] = {}, {}
+            ours = label != UPSTREAM
+            for compressed in (False, True):
+                with sites.serve(site, compressed) as url:
+                    visits = pageload.visits(url, [path, ANOTHER_CODE_PAGE] if ours else [path])
+                    lcp[label][compressed] = pageload.mobile_lcp_ms(url + path, repeat)
+                first[label][compressed] = visits[0]
+                if ours:
+                    again = visits[1]
+                    results.append((f"then {ANOTHER_CODE_PAGE} (repeat visit), {label}, {_served(compressed)}",
+                                    f"{_kib(again.bytes)} in {again.responses} responses with a body"))
+        for label in pages:
+            for compressed in (False, True):
+                visit = first[label][compressed]
+                versus = f", {visit.bytes / first[UPSTREAM][compressed].bytes:.2f}x upstream's" if UPSTREAM in first and label != UPSTREAM else ""
+                results.append((f"first visit to {pages[label][1]}, {label}, {_served(compressed)}",
+                                f"{_kib(visit.bytes)} in {visit.responses} responses{versus}"))
+        for label in pages:
+            for compressed in (False, True):
+                paint = lcp[label][compressed]
+                versus = f", {paint / lcp[UPSTREAM][compressed]:.2f}x upstream's" if UPSTREAM in lcp and label != UPSTREAM else ""
+                results.append((f"mobile LCP (slow 4G, 4x CPU; median), {label}, {_served(compressed)}", f"{paint:.0f} ms{versus}"))
+        with sites.serve(built["mkdocs"]) as url:
+            (chinese,) = pageload.visits(url, [CHINESE_CODE_PAGE])
+        results.append((f"first visit to {CHINESE_CODE_PAGE}, Material, uncompressed", f"{_kib(chinese.bytes)} in {chinese.responses} responses"))
     return results
 
 
@@ -169,6 +195,7 @@ def rebuild_results(repeat: int) -> list[tuple[str, str]]:
         shutil.copyfile(fixtures / "testnet-errors.f88f5cc.zh-CN.html", served / "zh-CN.html")
         shutil.copyfile(ROOT / "upstream" / "testnet_filters.md", served / "filters.md")
         shutil.copytree(ROOT / "upstream" / "docs" / "testnet", served / "testnet")
+        shutil.copyfile(ROOT / "upstream" / "docs" / "errors_CN.md", served / "errors_CN.md")  # every doc DOC_OPTIONS names
         with sites.serve(served) as base:
             for attempt in range(repeat):
                 tree = _rebuild_workspace(Path(tmp) / f"tree-{attempt}")

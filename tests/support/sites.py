@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import functools
+import gzip
 import http.server
 import threading
 from collections.abc import Iterator
@@ -40,10 +42,38 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
+class _GzipHandler(_QuietHandler):
+    """Text files gzip-compressed, as GitHub Pages and most static hosts send them (benchmarks)."""
+
+    COMPRESSED = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map"}
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or path.suffix not in self.COMPRESSED or not path.is_file():
+            return super().do_GET()
+        modified = int(path.stat().st_mtime)
+        since = self.headers.get("If-Modified-Since")
+        if since and (parsed := email.utils.parsedate_to_datetime(since)) and int(parsed.timestamp()) >= modified:
+            self.send_response(304)
+            self.end_headers()
+            return
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", self.date_time_string(modified))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 @contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve a folder on a loopback port (tests, eval, benchmarks); yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve(directory: Path, compressed: bool = False) -> Iterator[str]:
+    """Serve a folder on a loopback port (tests, eval, benchmarks); yields the base URL.  Uncompressed,
+    as `python -m http.server` serves it, unless ``compressed`` (gzip, as static hosts do)."""
+    handler = functools.partial(_GzipHandler if compressed else _QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
