@@ -153,8 +153,8 @@ def test_the_keyboard_reaches_the_answer(browser, zensical_site):
     fresh.close()
 
 
-@pytest.mark.parametrize("opened_by", ["the / key", "the phone's search icon"])
-def test_the_themes_index_waits_for_search_and_nothing_typed_meanwhile_is_lost(browser, zensical_site, opened_by):
+@pytest.mark.parametrize("opened_by, typed_by", [("the / key", "typing"), ("the phone's search icon", "typing"), ("the / key", "a paste")])
+def test_the_themes_index_waits_for_search_and_nothing_typed_meanwhile_is_lost(browser, zensical_site, opened_by, typed_by):
     """Zensical fetches search.json as each page loads and builds its dialog only once it is in;
     partials/defer-theme-index.html holds the request until search is opened, and keeps what is typed until
     the dialog's box appears.  The index is held here at the network until the typing is done."""
@@ -172,7 +172,11 @@ def test_the_themes_index_waits_for_search_and_nothing_typed_meanwhile_is_lost(b
             fresh.locator("label.md-header__button[for='__search']").click()
         else:
             fresh.keyboard.press("/")
-    fresh.keyboard.type("INVALID_MESSAGE")
+    if typed_by == "a paste":  # what Ctrl+V on the page delivers
+        fresh.evaluate("""() => { const data = new DataTransfer(); data.setData("text", "INVALID_MESSAGE");
+                                  document.body.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true})); }""")
+    else:
+        fresh.keyboard.type("INVALID_MESSAGE")
     assert fresh.evaluate(f"() => ({PANEL})()") is None  # no dialog yet: the theme has no index
     fresh.wait_for_function("() => true")
     assert len(held) == 1
