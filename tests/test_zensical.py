@@ -178,11 +178,14 @@ def test_the_themes_index_waits_for_search_and_nothing_typed_meanwhile_is_lost(b
     else:
         fresh.keyboard.type("INVALID_MESSAGE")
     assert fresh.evaluate(f"() => ({PANEL})()") is None  # no dialog yet: the theme has no index
+    waiting = "() => document.documentElement.hasAttribute('data-errref-search-waiting')"
+    assert fresh.evaluate(waiting)  # the bar under the header says search is coming
     fresh.wait_for_function("() => true")
     assert len(held) == 1
     held[0].continue_()
     fresh.wait_for_function(f"() => ({PANEL})() !== null")
     assert fresh.evaluate(f"() => ({PANEL})()")["path"] == "codes/-1013/"
+    assert not fresh.evaluate(waiting)
     fresh.keyboard.press("Enter")
     fresh.wait_for_url(zensical_site + "codes/-1013/")
     fresh.close()
