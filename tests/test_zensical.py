@@ -180,7 +180,10 @@ def test_the_themes_index_waits_for_search_and_nothing_typed_meanwhile_is_lost(b
     assert fresh.evaluate(f"() => ({PANEL})()") is None  # no dialog yet: the theme has no index
     waiting = "() => document.documentElement.hasAttribute('data-errref-search-waiting')"
     assert fresh.evaluate(waiting)  # the bar under the header says search is coming
-    fresh.wait_for_function("() => true")
+    for _ in range(100):  # the route's handler runs when Playwright next dispatches its events
+        if held:
+            break
+        fresh.wait_for_timeout(20)
     assert len(held) == 1
     held[0].continue_()
     fresh.wait_for_function(f"() => ({PANEL})() !== null")
