@@ -56,8 +56,10 @@ BUILDER ?= mkdocs
 site: $(STAMP)
 	$(PY) -m scraper build --builder $(BUILDER)
 
+# The built site/ as a host serves it: both trees (`mkdocs serve` would show only the English one,
+# the Chinese tree being its own build) and the 404 page.  site/ is generated: rerun to see changes.
 serve: site
-	$(if $(filter zensical,$(BUILDER)),$(BIN)/zensical serve --dev-addr 127.0.0.1:8000,$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000)
+	$(PY) -m scraper serve --port 8000
 
 # One worker per core (TEST_WORKERS=0 runs in this process, for pdb).
 TEST_WORKERS ?= auto

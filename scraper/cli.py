@@ -18,6 +18,7 @@ from scraper.ingest.parse import read_source
 from scraper.ingest.parse.filters import read_filters_source
 from scraper.search import lookup_lines, resolve, search_index
 from scraper.site import builder, render
+from scraper.site.serve import site_server
 
 ROOT = store.ROOT
 DEFAULT_DATA = "data/errors.json"
@@ -98,6 +99,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     with transaction.exclusive(ROOT, "build") as txn:
         builder.build(load_inputs(args), txn, ROOT / args.site_dir, args.builder)
     print(f"built {args.site_dir}/", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    site = ROOT / args.site_dir
+    if not (site / "index.html").is_file():
+        raise ScrapeError(f"{args.site_dir}/: no built site here; `make site` builds it")
+    try:
+        server = site_server(site, args.port)
+    except OSError as error:
+        raise ScrapeError(f"127.0.0.1:{args.port}: {error.strerror or error}") from None
+    with server:
+        print(f"serving {args.site_dir}/ (both trees) on http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C stops)", file=sys.stderr, flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
     return 0
 
 
@@ -258,6 +276,11 @@ def build_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--builder", choices=builder.BUILDERS, default="mkdocs", help="mkdocs (Material, the default) or zensical")
     build_cmd.add_argument("--site-url", default=os.environ.get("SITE_URL", ""), help="the hosted site's root URL (default $SITE_URL; none: relative links)")
     build_cmd.set_defaults(handler=cmd_build)
+
+    serve_cmd = commands.add_parser("serve", help="serve the built site on 127.0.0.1, as a static host does (make serve)")
+    serve_cmd.add_argument("--site-dir", default="site", help="the built site (default site)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free one)")
+    serve_cmd.set_defaults(handler=cmd_serve)
 
     history_cmd = commands.add_parser("history", help="replay upstream versions (oldest first) into a changelog")
     history_cmd.add_argument("versions", nargs="+", metavar="VERSION", help="files named DATE_VERSION.md, oldest first")

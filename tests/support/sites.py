@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
-import functools
 import gzip
-import http.server
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +12,7 @@ from pathlib import Path
 from scraper import transaction
 from scraper.catalog.inputs import Inputs
 from scraper.site import builder
+from scraper.site.serve import SiteHandler, site_server
 
 
 def build_in(workdir: Path, inputs: Inputs) -> Path:
@@ -23,23 +22,11 @@ def build_in(workdir: Path, inputs: Inputs) -> Path:
         return builder.build(inputs, txn)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site as static hosts do: a missing path gets the site's 404.html, with status 404."""
+class _QuietHandler(SiteHandler):
+    """The site's handler, without a log line per request."""
 
     def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
         pass
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
 
 
 class _GzipHandler(_QuietHandler):
@@ -73,8 +60,7 @@ class _GzipHandler(_QuietHandler):
 def serve(directory: Path, compressed: bool = False) -> Iterator[str]:
     """Serve a folder on a loopback port (tests, eval, benchmarks); yields the base URL.  Uncompressed,
     as `python -m http.server` serves it, unless ``compressed`` (gzip, as static hosts do)."""
-    handler = functools.partial(_GzipHandler if compressed else _QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = site_server(directory, 0, _GzipHandler if compressed else _QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
