@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -110,6 +111,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         server = site_server(site, args.port)
     except OSError as error:
         raise ScrapeError(f"127.0.0.1:{args.port}: {error.strerror or error}") from None
+    # Python leaves Ctrl+C ignored where it started ignored (a job a shell put in the background, some
+    # test runners' workers): the server would then never stop.  Ctrl+C stops it wherever it runs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with server:
         print(f"serving {args.site_dir}/ (both trees) on http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C stops)", file=sys.stderr, flush=True)
         try:

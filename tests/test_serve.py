@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from urllib.error import HTTPError
 
@@ -15,12 +16,16 @@ import pytest
 from conftest import ROOT
 
 
-def serve(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "scraper", "serve", *args], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+def serve(*args: str, started_ignoring_ctrl_c: bool = False) -> subprocess.Popen:
+    command = [sys.executable, "-m", "scraper", "serve", *args]
+    if started_ignoring_ctrl_c:  # as a shell starts a background job, and as a test worker once did
+        command = ["sh", "-c", 'trap "" INT; exec "$0" "$@"', *command]
+    return subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
 
 
-def test_both_trees_and_the_404_page_are_served(built_site):
-    server = serve("--site-dir", str(built_site), "--port", "0")
+@pytest.mark.parametrize("started_ignoring_ctrl_c", [False, True], ids=["from a terminal", "with Ctrl+C ignored"])
+def test_both_trees_and_the_404_page_are_served(built_site, started_ignoring_ctrl_c):
+    server = serve("--site-dir", str(built_site), "--port", "0", started_ignoring_ctrl_c=started_ignoring_ctrl_c)
     try:
         url = re.search(r"http://127\.0\.0\.1:\d+/", server.stderr.readline()).group(0)
         for path in ("codes/-1013/", "zh/codes/-1013/", "assets/javascripts/resolver.js"):
@@ -28,9 +33,17 @@ def test_both_trees_and_the_404_page_are_served(built_site):
         with pytest.raises(HTTPError) as missing:
             urllib.request.urlopen(url + "codes/-9999/", timeout=10)
         assert missing.value.code == 404 and b"data-errref-not-found" in missing.value.read()
+        # a connection that sends nothing, as a browser's preconnect: Ctrl+C must not wait for it
+        idle = socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1].strip("/"))), timeout=10)
+        time.sleep(0.2)  # accepted, its thread waiting for a request line
     finally:
         server.send_signal(signal.SIGINT)  # Ctrl+C
-        returncode = server.wait(timeout=10)
+        try:
+            returncode = server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            pytest.fail(f"Ctrl+C did not stop the server in 30 s; it said: {server.communicate()[1][-2000:]}")
+    idle.close()
     assert returncode == 0
     assert "Traceback" not in server.stderr.read()
 
