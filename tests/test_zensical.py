@@ -9,11 +9,16 @@ from pathlib import Path
 import pytest
 from conftest import committed_inputs
 from sitebuild import serve
+from support.styles import style_differences
 from test_accessibility import AXE
 
 from scraper.site import builder
 
 pytestmark = pytest.mark.browser
+try:
+    import zensical
+except ImportError:  # zensical_site skips
+    zensical = None
 
 # Zensical's search is a dialog in a shadow root: reach into it for the panel, the input and the list.
 PANEL = """() => {
@@ -192,3 +197,29 @@ def test_the_themes_index_waits_for_search_and_nothing_typed_meanwhile_is_lost(b
     fresh.keyboard.press("Enter")
     fresh.wait_for_url(zensical_site + "codes/-1013/")
     fresh.close()
+
+
+def _open_search_and_type(typed: str):
+    def act(page) -> None:
+        page.keyboard.press("/")
+        page.keyboard.type(typed)
+        page.wait_for_function(f"() => ({PANEL})() !== null")
+        page.wait_for_load_state("networkidle")
+
+    return act
+
+
+@pytest.mark.parametrize(
+    "path, viewport, dark, act",
+    [
+        ("codes/-1013/", {"width": 1280, "height": 900}, False, None),
+        ("zh/codes/-1013/", {"width": 390, "height": 844}, True, None),
+        ("changes/", {"width": 1280, "height": 900}, True, _open_search_and_type("Filter failure: LOT_SIZE")),
+        ("", {"width": 390, "height": 844}, False, _open_search_and_type("-2010")),
+    ],
+    ids=["code page", "zh code page, phone, dark", "search open, dark", "search open, phone"],
+)
+def test_every_element_looks_the_same_as_with_the_whole_theme_stylesheets(browser, zensical_site, path, viewport, dark, act):
+    """Zensical's stylesheets are cut to what the site uses (scraper/site/stylesheets.py), as Material's are."""
+    templates = Path(zensical.__file__).parent / "templates"
+    assert style_differences(browser, zensical_site + path, viewport, dark, templates, act)[:5] == []

@@ -18,7 +18,7 @@ from scraper import transaction
 from scraper.catalog.inputs import Inputs
 from scraper.catalog.model import ScrapeError
 from scraper.catalog.store import ROOT
-from scraper.site import paths, render
+from scraper.site import paths, render, stylesheets
 from scraper.site.config import locale_config_name, rebased_to_root
 from scraper.site.templating import LOCALES
 
@@ -139,6 +139,7 @@ def build_trees(work: Path, builder: str = "mkdocs", epoch: int = 0) -> None:
         target = work / "site" / paths.LOCALE_ROOTS[locale].rstrip("/")
         shutil.rmtree(target, ignore_errors=True)  # a builder that leaves its site folder as it was
         folder.rename(target)
+    stylesheets.trim_theme_stylesheets(work / "site")
 
 
 def build(inputs: Inputs, txn: transaction.Transaction, site_dir: Path | None = None, builder: str = "mkdocs") -> Path:

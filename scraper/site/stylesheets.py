@@ -1,0 +1,167 @@
+"""The theme's stylesheets, cut to the rules the built site can use.
+
+Material's and Zensical's main stylesheets style every feature the theme has (content tabs,
+annotations, blog posts, versions, cookie consent, ...), and a first visit downloads the whole of
+it before the first paint: on a slow phone most of that wait is stylesheet.  After the build, a
+theme stylesheet keeps a selector only if every class, id and attribute it names at its top level
+appears as a word in a page or a script the site ships: a page that uses a class says its name, and
+so does a script that adds one.  A custom property stays if anything refers to it.  Names inside
+``:not(...)``, ``:is(...)`` and the like are not required, so a selector is never dropped for them.
+
+The cut file is named by its content's hash (a browser never mixes a cached old cut with new
+pages) and every page's link is moved to it.  Our own stylesheets are not touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import tinycss2
+from tinycss2.ast import Node, QualifiedRule
+
+# Where both themes put their own minified stylesheets (Material: assets/stylesheets/main.<hash>.min.css,
+# Zensical: assets/stylesheets/modern/main.<hash>.min.css); the site's own sheets are not minified.
+THEME_STYLESHEETS = "assets/stylesheets/**/*.min.css"
+SHIPPED_TEXT = {".html", ".js"}
+WORD = re.compile(r"[A-Za-z0-9_-]+")
+VARIABLE_USE = re.compile(r"var\(\s*--([A-Za-z0-9_-]+)")
+NESTED_RULES = {"media", "supports", "container", "layer"}
+
+
+@dataclass(frozen=True)
+class Trimmed:
+    original: str  # the theme's file, relative to the site
+    trimmed: str  # the cut file the pages now link
+    size_before: int
+    size_after: int
+
+
+def shipped_words(site: Path) -> frozenset[str]:
+    """Every word of every page and script in the site (both trees)."""
+    words: set[str] = set()
+    for path in site.rglob("*"):
+        if path.suffix in SHIPPED_TEXT and path.is_file():
+            words.update(WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return frozenset(words)
+
+
+def _selectors(prelude: list[Node]) -> list[list[Node]]:
+    selectors: list[list[Node]] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            selectors.append([])
+        else:
+            selectors[-1].append(token)
+    return selectors
+
+
+def _required_names(selector: list[Node]) -> Iterable[str]:
+    """The classes, ids and attribute names a selector names outside any pseudo-class's brackets."""
+    for before, token in zip([None, *selector], selector):
+        if token.type == "ident" and before is not None and before.type == "literal" and before.value == ".":
+            yield token.value
+        elif token.type == "hash":
+            yield token.value
+        elif token.type == "[] block":
+            names = [part.value for part in token.content if part.type == "ident"]
+            if names:
+                yield names[0]
+
+
+def _nested(rule: Node) -> list[Node]:
+    return tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+
+
+def _used_rules(rules: list[Node], words: frozenset[str]) -> list[str]:
+    kept: list[str] = []
+    for rule in rules:
+        if isinstance(rule, QualifiedRule):
+            selectors = [s for s in _selectors(rule.prelude) if all(name in words for name in _required_names(s))]
+            if selectors:
+                prelude = ",".join(tinycss2.serialize(s).strip() for s in selectors)
+                kept.append(f"{prelude}{{{tinycss2.serialize(rule.content)}}}")
+        elif rule.type == "at-rule" and rule.lower_at_keyword in NESTED_RULES and rule.content is not None:
+            inner = _used_rules(_nested(rule), words)
+            if inner:
+                kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{''.join(inner)}}}")
+        elif rule.type == "at-rule":
+            kept.append(tinycss2.serialize([rule]))
+    return kept
+
+
+def _without_unused_properties(rules: list[Node], referred: frozenset[str]) -> list[str]:
+    kept: list[str] = []
+    for rule in rules:
+        if isinstance(rule, QualifiedRule):
+            declarations = [
+                d for d in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+                if d.type == "declaration" and (not d.name.startswith("--") or d.name[2:] in referred)
+            ]
+            if declarations:
+                body = ";".join(f"{d.name}:{tinycss2.serialize(d.value).strip()}{'!important' if d.important else ''}" for d in declarations)
+                kept.append(f"{tinycss2.serialize(rule.prelude).strip()}{{{body}}}")
+        elif rule.type == "at-rule" and rule.lower_at_keyword in NESTED_RULES and rule.content is not None:
+            inner = _without_unused_properties(_nested(rule), referred)
+            if inner:
+                kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{''.join(inner)}}}")
+        else:
+            kept.append(tinycss2.serialize([rule]))
+    return kept
+
+
+def _parse(css: str) -> list[Node]:
+    return tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+
+
+def used_rules(css: str, words: frozenset[str]) -> str:
+    """``css`` without the selectors that name a class, id or attribute no word of the site has."""
+    return "".join(_used_rules(_parse(css), words))
+
+
+def without_unused_properties(css: str, referred: frozenset[str]) -> str:
+    """``css`` without the custom properties (``--name``) whose name is not in ``referred``."""
+    return "".join(_without_unused_properties(_parse(css), referred))
+
+
+def _cut_name(path: Path, css: str) -> str:
+    digest = hashlib.sha256(css.encode("utf-8")).hexdigest()[:8]
+    return path.name.removesuffix(".min.css") + f".{digest}.min.css"
+
+
+def trim_theme_stylesheets(site: Path) -> list[Trimmed]:
+    """Cut each theme stylesheet of a built site to what the site can use, and link the pages to the cut."""
+    words = shipped_words(site)
+    sheets = sorted(site.glob(f"**/{THEME_STYLESHEETS}"))  # each tree's own copy
+    used = {path: used_rules(path.read_text(encoding="utf-8"), words) for path in sheets}
+    ours = [path.read_text(encoding="utf-8") for path in site.rglob("*.css") if path not in used]
+    # a property named in a script (the CSS Zensical's search dialog carries into its shadow root, a
+    # setProperty) counts as referred to, as does one a stylesheet's var() reads
+    referred = frozenset({word.lstrip("-") for word in words} | {name for css in [*used.values(), *ours] for name in VARIABLE_USE.findall(css)})
+    renamed: dict[str, str] = {}
+    done: list[Trimmed] = []
+    for path, css in used.items():
+        cut = without_unused_properties(css, referred)
+        target = path.with_name(_cut_name(path, cut))
+        target.write_text(cut, encoding="utf-8")
+        if renamed.setdefault(path.name, target.name) != target.name:
+            raise ValueError(f"{path}: cut differently from the other tree's {path.name}")
+        done.append(Trimmed(str(path.relative_to(site)), str(target.relative_to(site)), path.stat().st_size, len(cut.encode("utf-8"))))
+        path.unlink()
+        path.with_name(path.name + ".map").unlink(missing_ok=True)  # the theme's source map no longer matches
+    _relink(site, renamed)
+    return done
+
+
+def _relink(site: Path, renamed: dict[str, str]) -> None:
+    links = {f'/{old}"'.encode(): f'/{new}"'.encode() for old, new in renamed.items()}
+    for page in site.rglob("*.html"):
+        html = page.read_bytes()
+        moved = html
+        for old, new in links.items():
+            moved = moved.replace(old, new)
+        if moved != html:
+            page.write_bytes(moved)
