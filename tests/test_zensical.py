@@ -212,12 +212,10 @@ def _open_search_and_type(typed: str):
 @pytest.mark.parametrize(
     "path, viewport, dark, act",
     [
-        ("codes/-1013/", {"width": 1280, "height": 900}, False, None),
         ("zh/codes/-1013/", {"width": 390, "height": 844}, True, None),
         ("changes/", {"width": 1280, "height": 900}, True, _open_search_and_type("Filter failure: LOT_SIZE")),
-        ("", {"width": 390, "height": 844}, False, _open_search_and_type("-2010")),
     ],
-    ids=["code page", "zh code page, phone, dark", "search open, dark", "search open, phone"],
+    ids=["zh code page, phone, dark", "search open, dark"],
 )
 def test_every_element_looks_the_same_as_with_the_whole_theme_stylesheets(browser, zensical_site, path, viewport, dark, act):
     """Zensical's stylesheets are cut to what the site uses (scraper/site/stylesheets.py), as Material's are."""

@@ -92,11 +92,11 @@ def _settle(page) -> None:
     for _ in range(100):
         now = page.evaluate(ELEMENT_COUNT)
         steady = steady + 1 if now == count else 0
-        if steady == 3:
+        if steady == 5:
             return
         count = now
-        page.wait_for_timeout(100)
-    raise AssertionError(f"{page.url}: still adding elements after 10 s")
+        page.wait_for_timeout(150)
+    raise AssertionError(f"{page.url}: still adding elements after 15 s")
 
 
 def _first_difference(cut: str, whole: str) -> str:
