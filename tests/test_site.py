@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
+import lxml.html
 import pytest
 from bs4 import BeautifulSoup
 from conftest import DATA, ROOT, committed_inputs
@@ -13,6 +15,15 @@ from support.linkcheck import check_site, redirect_target, resolve_redirect
 
 from scraper.site import paths
 from scraper.site.templating import labels
+
+
+def html_tree(page: Path) -> lxml.html.HtmlElement:
+    # lxml's own tree, not BeautifulSoup's: these tests read every page of the site, and time counts
+    return lxml.html.fromstring(page.read_text(encoding="utf-8"))
+
+
+def with_class(name: str) -> str:
+    return f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +43,9 @@ def test_link_checker_finds_a_broken_link(built_site, tmp_path):
     page = copy / "codes" / "-1013" / "index.html"
     page.write_text(page.read_text(encoding="utf-8").replace("../../filters/lot-size/", "../../filters/lot-sise/", 1), encoding="utf-8")
     (copy / "index.html").write_text('<a href="codes/-1013/#no-such-anchor">x</a>', encoding="utf-8")
-    problems = {(b.page, b.problem.split(" ")[0]) for b in check_site(copy)}
-    assert ("codes/-1013/index.html", "no") in problems
-    assert any(b.href == "codes/-1013/#no-such-anchor" for b in check_site(copy))
+    found = check_site(copy)
+    assert ("codes/-1013/index.html", "no") in {(b.page, b.problem.split(" ")[0]) for b in found}
+    assert any(b.href == "codes/-1013/#no-such-anchor" for b in found)
 
 
 def test_every_entry_has_exactly_one_canonical_page(built_site, data):
@@ -112,17 +123,12 @@ def test_site_builds_with_zensical(tmp_path):
 
 def test_every_upstream_error_page_anchor_exists_upstream(built_site):
     """Links into the upstream page name ids that the page (same version, as served) really has."""
-    from bs4 import BeautifulSoup
     from conftest import HTML
 
-    upstream_ids = {}
-    for locale in ("en", "zh-CN"):
-        page = BeautifulSoup((HTML / f"testnet-errors.d6ab31a.{locale}.html").read_text(encoding="utf-8"), "lxml")
-        upstream_ids[locale] = {tag["id"] for tag in page.find_all(id=True)}
+    upstream_ids = {locale: set(html_tree(HTML / f"testnet-errors.d6ab31a.{locale}.html").xpath("//@id")) for locale in ("en", "zh-CN")}
     checked = 0
     for html_page in built_site.rglob("*.html"):
-        for anchor in BeautifulSoup(html_page.read_text(encoding="utf-8"), "lxml").find_all("a", href=True):
-            href = anchor["href"]
+        for href in html_tree(html_page).xpath("//a/@href"):
             if href.startswith("https://developers.binance.com/docs/") and "/testnet/errors#" in href:
                 locale = "zh-CN" if "/docs/zh-CN/" in href else "en"
                 assert href.split("#", 1)[1] in upstream_ids[locale], (html_page, href)
@@ -132,16 +138,14 @@ def test_every_upstream_error_page_anchor_exists_upstream(built_site):
 
 def test_no_page_shows_markdown_source_in_its_title_or_heading(built_site):
     """"Order book liquidity is less than `LOT_SIZE` …": code in the h1, plain in <title> and search."""
-    from bs4 import BeautifulSoup
-
     pages = [p for p in built_site.rglob("index.html") if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")]
     assert len(pages) > 150  # every code, filter, message, section and index page
     for page in pages:
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
-        shown = [soup.title.get_text()] + [h.get_text() for h in soup.select("h1, .md-nav__link, .md-header__topic")]
+        tree = html_tree(page)
+        shown = [tree.findtext(".//title")] + [e.text_content() for e in tree.xpath(f"//h1 | {with_class('md-nav__link')} | {with_class('md-header__topic')}")]
         assert not [text for text in shown if "`" in text], page
-    lot = BeautifulSoup((built_site / "messages" / "order-book-liquidity-is-less-than-lot-size-filter-minimum-quantity" / "index.html").read_text(encoding="utf-8"), "lxml")
-    assert lot.select_one("h1 code").get_text() == "LOT_SIZE"
+    lot = html_tree(built_site / "messages" / "order-book-liquidity-is-less-than-lot-size-filter-minimum-quantity" / "index.html")
+    assert [code.text_content() for code in lot.xpath("//h1/code")] == ["LOT_SIZE"]
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert not [d["title"] for d in index["docs"] if "`" in d["title"]]
 
@@ -156,10 +160,9 @@ def test_every_page_ends_with_its_review_date_and_a_report_link(built_site):
     pages = [p for p in built_site.rglob("index.html") if redirect_target(p) is None and p.parent.name != "404"]
     assert len(pages) > 160
     for page in pages:
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
-        footer = soup.select_one(".errref-page-footer")
+        footers = html_tree(page).xpath(with_class("errref-page-footer"))
         locale = "zh-CN" if page.relative_to(built_site).parts[0] == "zh" else "en"
-        assert footer is not None and labels(locale).date(reviewed) in footer.get_text(), page
-        link = footer.find("a", href=lambda h: h and h.startswith(ISSUE_TRACKER_URL + "?"))
+        assert len(footers) == 1 and labels(locale).date(reviewed) in footers[0].text_content(), page
+        [link] = footers[0].xpath(".//a[starts-with(@href, $tracker)]/@href", tracker=ISSUE_TRACKER_URL + "?")
         path = "/" + str(page.parent.relative_to(built_site)).removeprefix(".") + "/"
-        assert parse_qs(urlsplit(link["href"]).query)["title"] == [labels(locale).report_title.format(page=path.replace("//", "/"))], page
+        assert parse_qs(urlsplit(link).query)["title"] == [labels(locale).report_title.format(page=path.replace("//", "/"))], page

@@ -40,12 +40,15 @@ class Trimmed:
     size_after: int
 
 
+def _files(site: Path, suffixes: set[str]) -> list[Path]:
+    return sorted(path for path in site.rglob("*") if path.suffix in suffixes and path.is_file())
+
+
 def shipped_words(site: Path) -> frozenset[str]:
     """Every word of every page and script in the site (both trees)."""
     words: set[str] = set()
-    for path in site.rglob("*"):
-        if path.suffix in SHIPPED_TEXT and path.is_file():
-            words.update(WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+    for path in _files(site, SHIPPED_TEXT):
+        words.update(WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
     return frozenset(words)
 
 
@@ -136,15 +139,18 @@ def trim_theme_stylesheets(site: Path) -> list[Trimmed]:
     """Cut each theme stylesheet of a built site to what the site can use, and link the pages to the cut."""
     words = shipped_words(site)
     sheets = sorted(site.glob(f"**/{THEME_STYLESHEETS}"))  # each tree's own copy
-    used = {path: used_rules(path.read_text(encoding="utf-8"), words) for path in sheets}
-    ours = [path.read_text(encoding="utf-8") for path in site.rglob("*.css") if path not in used]
+    texts = {path: path.read_text(encoding="utf-8") for path in sheets}
+    cut_once = {text: used_rules(text, words) for text in set(texts.values())}  # each tree has a copy
+    used = {path: cut_once[text] for path, text in texts.items()}
+    ours = [path.read_text(encoding="utf-8") for path in _files(site, {".css"}) if path not in used]
     # a property named in a script (the CSS Zensical's search dialog carries into its shadow root, a
     # setProperty) counts as referred to, as does one a stylesheet's var() reads
     referred = frozenset({word.lstrip("-") for word in words} | {name for css in [*used.values(), *ours] for name in VARIABLE_USE.findall(css)})
     renamed: dict[str, str] = {}
     done: list[Trimmed] = []
+    finished = {css: without_unused_properties(css, referred) for css in set(used.values())}
     for path, css in used.items():
-        cut = without_unused_properties(css, referred)
+        cut = finished[css]
         target = path.with_name(_cut_name(path, cut))
         target.write_text(cut, encoding="utf-8")
         if renamed.setdefault(path.name, target.name) != target.name:
@@ -158,7 +164,7 @@ def trim_theme_stylesheets(site: Path) -> list[Trimmed]:
 
 def _relink(site: Path, renamed: dict[str, str]) -> None:
     links = {f'/{old}"'.encode(): f'/{new}"'.encode() for old, new in renamed.items()}
-    for page in site.rglob("*.html"):
+    for page in _files(site, {".html"}):
         html = page.read_bytes()
         moved = html
         for old, new in links.items():

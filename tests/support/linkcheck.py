@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
-from bs4 import BeautifulSoup
 
 
 @dataclass(frozen=True)
@@ -64,12 +63,10 @@ def check_site(site: Path) -> list[BrokenLink]:
 
 def redirect_target(page: Path) -> str | None:
     """Where a mkdocs-redirects stub page sends the browser (its meta refresh), if it is one."""
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
-    meta = soup.find("meta", attrs={"http-equiv": "refresh"})
-    if not meta:
+    refresh = _tree(page).xpath('//meta[@http-equiv="refresh"]/@content')
+    if not refresh:
         return None
-    content = meta.get("content", "")
-    _, _, url = content.partition("url=")
+    _, _, url = refresh[0].partition("url=")
     return url or None
 
 
