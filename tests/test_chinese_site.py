@@ -132,3 +132,10 @@ def test_codes_only_the_chinese_copy_lists_are_named_on_the_chinese_home_page():
     home = pages["index.md"]
     assert "2043 无参考价格" in home  # errors_CN.md lists -2043; the vendored testnet page does not
     assert "errors_CN.md" in home
+
+
+def test_search_says_it_is_coming_in_the_pages_language(built_site):
+    """What the index-holding script announces while the theme's index loads: the theme's own words."""
+    for page, says in ((built_site / "codes" / "-1013" / "index.html", "Initializing search"),
+                       (built_site / "zh" / "codes" / "-1013" / "index.html", "正在初始化搜索引擎")):
+        assert f'<meta name="errref-search-waiting" content="{says}">' in page.read_text(encoding="utf-8")

@@ -185,6 +185,8 @@ def test_the_themes_index_waits_for_search_and_nothing_typed_meanwhile_is_lost(b
     assert fresh.evaluate(f"() => ({PANEL})()") is None  # no dialog yet: the theme has no index
     waiting = "() => document.documentElement.hasAttribute('data-errref-search-waiting')"
     assert fresh.evaluate(waiting)  # the bar under the header says search is coming
+    said = "() => document.querySelector('[role=status][data-errref-search-status]').textContent"
+    assert fresh.evaluate(said) == "Initializing search"  # and so does a screen reader, in the theme's words
     for _ in range(100):  # the route's handler runs when Playwright next dispatches its events
         if held:
             break
@@ -193,7 +195,7 @@ def test_the_themes_index_waits_for_search_and_nothing_typed_meanwhile_is_lost(b
     held[0].continue_()
     fresh.wait_for_function(f"() => ({PANEL})() !== null")
     assert fresh.evaluate(f"() => ({PANEL})()")["path"] == "codes/-1013/"
-    assert not fresh.evaluate(waiting)
+    assert not fresh.evaluate(waiting) and fresh.evaluate(said) == ""
     fresh.keyboard.press("Enter")
     fresh.wait_for_url(zensical_site + "codes/-1013/")
     fresh.close()
