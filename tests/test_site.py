@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -166,3 +167,13 @@ def test_every_page_ends_with_its_review_date_and_a_report_link(built_site):
         [link] = footers[0].xpath(".//a[starts-with(@href, $tracker)]/@href", tracker=ISSUE_TRACKER_URL + "?")
         path = "/" + str(page.parent.relative_to(built_site)).removeprefix(".") + "/"
         assert parse_qs(urlsplit(link).query)["title"] == [labels(locale).report_title.format(page=path.replace("//", "/"))], page
+
+
+def test_the_english_full_text_index_holds_no_links_into_upstream_or_language_names(built_site):
+    """The "Upstream: English · 简体中文" links are on almost every page and would find them all; left
+    out of the theme's index, the English tree's index holds no Chinese at all (so its build never
+    loads jieba's dictionary, a second and a half of every build)."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not [d["location"] for d in index["docs"] if re.search(r"[\u4e00-\u9fff]", d["title"] + d["text"])]
+    page = (built_site / "codes" / "-1013" / "index.html").read_text(encoding="utf-8")
+    assert '<span data-search-exclude><a href="https://developers.binance.com/docs/binance-spot-api-docs/testnet/errors#-1013-invalid_message">English</a>' in page
