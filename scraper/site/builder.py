@@ -105,10 +105,12 @@ def prepare_workdir(workdir: Path) -> Path:
 
 
 def build_into(inputs: Inputs, work: Path, builder: str = "mkdocs") -> tuple[Path, Path]:
-    """Render ``inputs`` into work/docs and build work/site from it: outputs nobody sees yet."""
+    """Render ``inputs`` into work/docs and build work/site from it, the theme's stylesheets cut to what
+    the site uses: outputs nobody sees yet."""
     prepare_workdir(work)
     render.render(inputs, work / "docs")
     build_trees(work, builder, source_date_epoch(inputs.errors))
+    stylesheets.trim_theme_stylesheets(work / "site")
     return work / "docs", work / "site"
 
 
@@ -139,7 +141,6 @@ def build_trees(work: Path, builder: str = "mkdocs", epoch: int = 0) -> None:
         target = work / "site" / paths.LOCALE_ROOTS[locale].rstrip("/")
         shutil.rmtree(target, ignore_errors=True)  # a builder that leaves its site folder as it was
         folder.rename(target)
-    stylesheets.trim_theme_stylesheets(work / "site")
 
 
 def build(inputs: Inputs, txn: transaction.Transaction, site_dir: Path | None = None, builder: str = "mkdocs") -> Path:

@@ -24,7 +24,7 @@ from scraper.catalog.store import ROOT
 from scraper.cli import DOC_OPTIONS, scrape_copies
 from scraper.ingest import merge, vendored
 from scraper.ingest.parse import read_source
-from scraper.site import builder, render
+from scraper.site import builder, render, stylesheets
 
 HTML_COPIES = [
     ROOT / "tests" / "fixtures" / "html" / "testnet-errors.f88f5cc.en.html",
@@ -79,13 +79,15 @@ def _served(compressed: bool) -> str:
 
 
 def _built_sites(inputs: Inputs, tmp: Path, repeat: int) -> tuple[dict[str, Path], dict[str, float]]:
-    """The same rendered pages built by each builder, each in its own folder; and the median build times."""
+    """The same rendered pages built by each builder, each in its own folder, as the pipeline publishes
+    them; and the builders' median build times."""
     built: dict[str, Path] = {}
     times: dict[str, float] = {}
     for name in ("mkdocs", "zensical"):
         work = builder.prepare_workdir(tmp / name)
         render.render(inputs, work / "docs")
         times[name] = median_seconds(lambda work=work, name=name: builder.build_trees(work, name), repeat)
+        stylesheets.trim_theme_stylesheets(work / "site")  # as the pipeline publishes it
         built[name] = work / "site"
     return built, times
 
