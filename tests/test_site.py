@@ -6,21 +6,14 @@ import json
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
-import lxml.html
 import pytest
 from bs4 import BeautifulSoup
 from conftest import DATA, ROOT, committed_inputs
-from support.linkcheck import check_site, redirect_target, resolve_redirect
+from support.linkcheck import check_site, html_tree, redirect_target, resolve_redirect
 
 from scraper.site import paths
 from scraper.site.templating import labels
-
-
-def html_tree(page: Path) -> lxml.html.HtmlElement:
-    # lxml's own tree, not BeautifulSoup's: these tests read every page of the site, and time counts
-    return lxml.html.fromstring(page.read_text(encoding="utf-8"))
 
 
 def with_class(name: str) -> str:

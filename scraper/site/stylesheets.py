@@ -17,8 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import tinycss2
@@ -31,14 +30,6 @@ SHIPPED_TEXT = {".html", ".js"}
 WORD = re.compile(r"[A-Za-z0-9_-]+")
 VARIABLE_USE = re.compile(r"var\(\s*--([A-Za-z0-9_-]+)")
 NESTED_RULES = {"media", "supports", "container", "layer"}
-
-
-@dataclass(frozen=True)
-class Trimmed:
-    original: str  # the theme's file, relative to the site
-    trimmed: str  # the cut file the pages now link
-    size_before: int
-    size_after: int
 
 
 def _files(site: Path) -> dict[str, list[Path]]:
@@ -83,20 +74,16 @@ def _required_names(selector: list[Node]) -> Iterable[str]:
                 yield names[0]
 
 
-def _nested(rule: Node) -> list[Node]:
-    return tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
-
-
-def _used_rules(rules: list[Node], words: frozenset[str]) -> list[str]:
+def _rewritten(rules: list[Node], rewrite: Callable[[QualifiedRule], str | None]) -> list[str]:
+    """Each style rule as ``rewrite`` makes it (None drops it), inside @media and the like too;
+    other at-rules as they are, and what does not parse dropped, as a browser drops it."""
     kept: list[str] = []
     for rule in rules:
         if isinstance(rule, QualifiedRule):
-            selectors = [s for s in _selectors(rule.prelude) if all(name in words for name in _required_names(s))]
-            if selectors:
-                prelude = ",".join(tinycss2.serialize(s).strip() for s in selectors)
-                kept.append(f"{prelude}{{{tinycss2.serialize(rule.content)}}}")
+            if (text := rewrite(rule)) is not None:
+                kept.append(text)
         elif rule.type == "at-rule" and rule.lower_at_keyword in NESTED_RULES and rule.content is not None:
-            inner = _used_rules(_nested(rule), words)
+            inner = _rewritten(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True), rewrite)
             if inner:
                 kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{''.join(inner)}}}")
         elif rule.type == "at-rule":
@@ -104,24 +91,28 @@ def _used_rules(rules: list[Node], words: frozenset[str]) -> list[str]:
     return kept
 
 
-def _without_unused_properties(rules: list[Node], referred: frozenset[str]) -> list[str]:
-    kept: list[str] = []
-    for rule in rules:
-        if isinstance(rule, QualifiedRule):
-            declarations = [
-                d for d in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
-                if d.type == "declaration" and (not d.name.startswith("--") or d.name[2:] in referred)
-            ]
-            if declarations:
-                body = ";".join(f"{d.name}:{tinycss2.serialize(d.value).strip()}{'!important' if d.important else ''}" for d in declarations)
-                kept.append(f"{tinycss2.serialize(rule.prelude).strip()}{{{body}}}")
-        elif rule.type == "at-rule" and rule.lower_at_keyword in NESTED_RULES and rule.content is not None:
-            inner = _without_unused_properties(_nested(rule), referred)
-            if inner:
-                kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{''.join(inner)}}}")
-        else:
-            kept.append(tinycss2.serialize([rule]))
-    return kept
+def _with_used_selectors(words: frozenset[str]) -> Callable[[QualifiedRule], str | None]:
+    def rewrite(rule: QualifiedRule) -> str | None:
+        selectors = [s for s in _selectors(rule.prelude) if all(name in words for name in _required_names(s))]
+        if not selectors:
+            return None
+        return f"{','.join(tinycss2.serialize(s).strip() for s in selectors)}{{{tinycss2.serialize(rule.content)}}}"
+
+    return rewrite
+
+
+def _with_referred_properties(referred: frozenset[str]) -> Callable[[QualifiedRule], str | None]:
+    def rewrite(rule: QualifiedRule) -> str | None:
+        declarations = [
+            d for d in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+            if d.type == "declaration" and (not d.name.startswith("--") or d.name[2:] in referred)
+        ]
+        if not declarations:
+            return None
+        body = ";".join(f"{d.name}:{tinycss2.serialize(d.value).strip()}{'!important' if d.important else ''}" for d in declarations)
+        return f"{tinycss2.serialize(rule.prelude).strip()}{{{body}}}"
+
+    return rewrite
 
 
 def _parse(css: str) -> list[Node]:
@@ -130,12 +121,12 @@ def _parse(css: str) -> list[Node]:
 
 def used_rules(css: str, words: frozenset[str]) -> str:
     """``css`` without the selectors that name a class, id or attribute no word of the site has."""
-    return "".join(_used_rules(_parse(css), words))
+    return "".join(_rewritten(_parse(css), _with_used_selectors(words)))
 
 
 def without_unused_properties(css: str, referred: frozenset[str]) -> str:
     """``css`` without the custom properties (``--name``) whose name is not in ``referred``."""
-    return "".join(_without_unused_properties(_parse(css), referred))
+    return "".join(_rewritten(_parse(css), _with_referred_properties(referred)))
 
 
 def _cut_name(path: Path, css: str) -> str:
@@ -143,7 +134,7 @@ def _cut_name(path: Path, css: str) -> str:
     return path.name.removesuffix(".min.css") + f".{digest}.min.css"
 
 
-def trim_theme_stylesheets(site: Path) -> list[Trimmed]:
+def trim_theme_stylesheets(site: Path) -> None:
     """Cut each theme stylesheet of a built site to what the site can use, and link the pages to the cut."""
     files = _files(site)
     words = shipped_words(files)
@@ -156,7 +147,6 @@ def trim_theme_stylesheets(site: Path) -> list[Trimmed]:
     # setProperty) counts as referred to, as does one a stylesheet's var() reads
     referred = frozenset({word.lstrip("-") for word in words} | {name for css in [*used.values(), *ours] for name in VARIABLE_USE.findall(css)})
     renamed: dict[str, str] = {}
-    done: list[Trimmed] = []
     finished = {css: without_unused_properties(css, referred) for css in set(used.values())}
     for path, css in used.items():
         cut = finished[css]
@@ -164,11 +154,9 @@ def trim_theme_stylesheets(site: Path) -> list[Trimmed]:
         target.write_text(cut, encoding="utf-8")
         if renamed.setdefault(path.name, target.name) != target.name:
             raise ValueError(f"{path}: cut differently from the other tree's {path.name}")
-        done.append(Trimmed(str(path.relative_to(site)), str(target.relative_to(site)), path.stat().st_size, len(cut.encode("utf-8"))))
         path.unlink()
         path.with_name(path.name + ".map").unlink(missing_ok=True)  # the theme's source map no longer matches
     _relink(files.get(".html", []), renamed)
-    return done
 
 
 def _relink(pages: list[Path], renamed: dict[str, str]) -> None:

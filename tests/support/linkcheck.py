@@ -26,14 +26,14 @@ def _target_file(site: Path, page: Path, path: str) -> Path | None:
     return candidate if candidate.is_file() and site in candidate.parents else None
 
 
-def _tree(page: Path) -> lxml.html.HtmlElement:
+def html_tree(page: Path) -> lxml.html.HtmlElement:
     # lxml's own tree, not BeautifulSoup's: the site has hundreds of pages, each with the whole navigation
     return lxml.html.fromstring(page.read_bytes())
 
 
 def _ids(page: Path, cache: dict[Path, set[str]]) -> set[str]:
     if page not in cache:
-        tree = _tree(page)
+        tree = html_tree(page)
         cache[page] = set(tree.xpath("//@id")) | set(tree.xpath("//a/@name"))
     return cache[page]
 
@@ -44,7 +44,7 @@ def check_site(site: Path) -> list[BrokenLink]:
     broken: list[BrokenLink] = []
     ids: dict[Path, set[str]] = {}
     for page in sorted(site.rglob("*.html")):
-        for tag in _tree(page).iter("a", "link", "script", "img"):
+        for tag in html_tree(page).iter("a", "link", "script", "img"):
             href = tag.get("href") or tag.get("src")
             if not href or href.startswith(("mailto:", "javascript:", "data:")):
                 continue
@@ -63,7 +63,7 @@ def check_site(site: Path) -> list[BrokenLink]:
 
 def redirect_target(page: Path) -> str | None:
     """Where a mkdocs-redirects stub page sends the browser (its meta refresh), if it is one."""
-    refresh = _tree(page).xpath('//meta[@http-equiv="refresh"]/@content')
+    refresh = html_tree(page).xpath('//meta[@http-equiv="refresh"]/@content')
     if not refresh:
         return None
     _, _, url = refresh[0].partition("url=")

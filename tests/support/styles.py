@@ -60,10 +60,10 @@ def style_differences(browser, url: str, viewport: dict, dark: bool, theme_templ
     for whole in (False, True):
         context = browser.new_context(viewport=viewport, color_scheme="dark" if dark else "light", reduced_motion="reduce")
         page = context.new_page()
-        served = route_whole_theme_stylesheets(page, theme_templates) if whole else ["(the cut)"]
+        served = route_whole_theme_stylesheets(page, theme_templates) if whole else None
         page.goto(url)
         page.wait_for_load_state("networkidle")
-        if not served:
+        if whole and not served:
             raise AssertionError(f"{url}: no cut theme stylesheet was asked for, so nothing was compared")
         if act:
             act(page)
