@@ -77,24 +77,30 @@ HOSTILE = [
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory, worker_id):
-    """The site of the committed data, built once per test run in a temporary folder.
+def built_once(tmp_path_factory, worker_id: str, name: str, build) -> Path:
+    """What ``build(folder)`` returns (a built site), built once per test run.
 
-    The workers of one run (pytest-xdist) share it: the first to take the lock builds it;
-    tests copy it before changing anything in it."""
-    from sitebuild import build_site
-
+    The workers of one run (pytest-xdist) share it: the first to take the lock builds it while
+    the others wait, as a module's tests may be spread over the workers; tests copy it before
+    changing anything in it."""
     base = tmp_path_factory.getbasetemp()
     shared = base if worker_id == "master" else base.parent  # one per run, the same for all its workers
-    with open(shared / "site-build.lock", "w") as lock:
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        done = shared / "site-build" / "built"
+        done = shared / name / "built"
         if not done.exists():
-            shutil.rmtree(shared / "site-build", ignore_errors=True)  # a build a dead worker left half done
-            site = build_site(DATA, shared / "site-build")
+            shutil.rmtree(shared / name, ignore_errors=True)  # a build a dead worker left half done
+            site = build(shared / name)
             done.write_text(str(site), encoding="utf-8")
         return Path(done.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, worker_id):
+    """The site of the committed data, built once per test run in a temporary folder."""
+    from sitebuild import build_site
+
+    return built_once(tmp_path_factory, worker_id, "site-build", lambda folder: build_site(DATA, folder))
 
 
 @pytest.fixture(scope="session")

@@ -13,14 +13,16 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HTML, ROOT, inputs_with
+from conftest import HOSTILE, HTML, ROOT, built_once, inputs_with
 from sitebuild import build_in, serve
 
 from scraper.catalog import store
 from scraper.catalog.inputs import read_translation
+from scraper.catalog.model import Message
 from scraper.ingest import merge
 from scraper.ingest.parse import read_source
 from scraper.ingest.parse.blocks import MAX_TEXT_CHARS
+from scraper.site import paths
 
 pytestmark = pytest.mark.browser
 
@@ -73,13 +75,29 @@ def hostile_translation() -> bytes:
     return text.encode("utf-8")
 
 
+# Texts put straight into the data the scraper wrote, past its cleaning (a hand-edited or damaged
+# errors.json): the pages must still show them literally.  (code, what replaces its first message)
+DATA_CORPUS = list(zip((-1100, -1101, -1102, -1103, -1104), HOSTILE))
+HOSTILE_NAME = (-1105, "<b onmouseover=alert(2)>NAME</b>")
+HOSTILE_FILTER_DESCRIPTION = HOSTILE[1] + " " + HOSTILE[2]
+
+
+def poison_the_data(data: dict) -> None:
+    codes = {code["code"]: code for code in data["codes"]}
+    for code, text in DATA_CORPUS:
+        codes[code]["messages"] = [Message.of(text).__dict__]
+    codes[HOSTILE_NAME[0]]["name"] = HOSTILE_NAME[1]
+    data["filter_failures"][0]["description"] = HOSTILE_FILTER_DESCRIPTION
+
+
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
+def hostile_site(tmp_path_factory, worker_id):
     [copy] = read_source("hostile.html", hostile_page().encode("utf-8"))
     data = store.catalog_to_dict(merge.merge([copy]))
     store.validate(data, "hostile.html")
+    poison_the_data(data)
     inputs = dataclasses.replace(inputs_with(data), translation=read_translation("errors_CN.md", hostile_translation()))
-    return data, build_in(tmp_path_factory.mktemp("hostile"), inputs)
+    return data, built_once(tmp_path_factory, worker_id, "hostile-build", lambda folder: build_in(folder, inputs))
 
 
 def test_scraped_texts_are_literal(hostile_site):
@@ -131,3 +149,21 @@ def test_a_hostile_chinese_translation_shows_literally_and_runs_nothing(hostile_
         article = BeautifulSoup((site / "zh" / path / "index.html").read_text(encoding="utf-8"), "html.parser").find("article")
         assert " ".join(shown.split()) in " ".join(article.get_text(" ").split()), path
         assert article.select("script, img, [onerror], a[href^='javascript']") == [], path
+
+
+def test_hostile_text_in_the_data_itself_shows_literally_and_runs_nothing(browser, hostile_site):
+    data, site = hostile_site
+    targets = [(paths.code_path(code), text) for code, text in [*DATA_CORPUS, HOSTILE_NAME]]
+    targets.append((paths.filter_path(data["filter_failures"][0]["filter"]), HOSTILE_FILTER_DESCRIPTION))
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with serve(site) as url:
+        for path, text in targets:
+            page.goto(url + path)
+            article = page.locator("article")
+            assert text in article.inner_text(), (path, text)
+            assert article.locator("script, img[onerror], a[href^='javascript'], [onmouseover]").count() == 0
+            assert page.evaluate("typeof window.__pwned") == "undefined"
+    page.close()
+    assert dialogs == []

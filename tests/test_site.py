@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
@@ -98,21 +97,6 @@ def test_footer_states_the_date_of_the_data(built_site):
     taken = json.loads(DATA.read_text(encoding="utf-8"))["source"]["en"]["retrieved_at"][:10]
     footer = BeautifulSoup((built_site / "codes" / "-1021" / "index.html").read_text(encoding="utf-8"), "html.parser").find("footer")
     assert taken in footer.get_text(" ")
-
-
-def test_site_builds_with_zensical(tmp_path):
-    zensical = shutil.which("zensical", path=str(ROOT / ".venv" / "bin")) or shutil.which("zensical")
-    if zensical is None:
-        pytest.skip("Zensical is not installed (requirements-dev.txt pins it; `make install`)")
-    from scraper.site import builder, render
-
-    builder.prepare_workdir(tmp_path)
-    render.render(committed_inputs(), tmp_path / "docs")
-    result = subprocess.run([zensical, "build"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    built = tmp_path / "site"
-    assert "INVALID_MESSAGE" in (built / "codes" / "-1013" / "index.html").read_text(encoding="utf-8")
-    assert (built / "1013" / "index.html").is_file()  # the redirect map is honoured too
 
 
 def test_every_upstream_error_page_anchor_exists_upstream(built_site):

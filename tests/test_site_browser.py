@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, DATA, EXHAUSTIVE, HOSTILE
+from conftest import ARTIFACTS, DATA, EXHAUSTIVE
 from lxml import html as lxml_html
-from sitebuild import build_site, serve
+from sitebuild import serve
 
-from scraper.catalog.model import Message
 from scraper.site import paths
 
 pytestmark = pytest.mark.browser
@@ -99,29 +97,6 @@ def test_light_dark_toggle(page, base_url):
     page.locator("label.md-header__button[for^='__palette']:visible").first.click()
     after = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     assert {before, after} == {"default", "slate"}
-
-
-def test_hostile_upstream_text_shows_literally_and_runs_nothing(page, tmp_path_factory):
-    data = json.loads(DATA.read_text(encoding="utf-8"))
-    poisoned = copy.deepcopy(data)
-    targets = []
-    for code, text in zip(poisoned["codes"], HOSTILE):
-        code["messages"] = [Message.of(text).__dict__]
-        targets.append((paths.code_path(code["code"]), text))
-    poisoned["codes"][5]["name"] = "<b onmouseover=alert(2)>NAME</b>"
-    targets.append((paths.code_path(poisoned["codes"][5]["code"]), "<b onmouseover=alert(2)>NAME</b>"))
-    poisoned["filter_failures"][0]["description"] = HOSTILE[1] + " " + HOSTILE[2]
-    targets.append((paths.filter_path(poisoned["filter_failures"][0]["filter"]), HOSTILE[1] + " " + HOSTILE[2]))
-    site = build_site(poisoned, tmp_path_factory.mktemp("poisoned"))
-    with serve(site) as url:
-        for path, text in targets:
-            page.goto(url + path)
-            page.wait_for_load_state("load")
-            article = page.locator("article")
-            assert text in article.inner_text(), (path, text)
-            assert article.locator("script, img[onerror], a[href^='javascript']").count() == 0
-            assert page.evaluate("typeof window.__pwned") == "undefined"
-    shot(page, "hostile-text")
 
 
 def test_index_pages_filter_by_channel(page, base_url):

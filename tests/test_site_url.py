@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, committed_inputs
+from conftest import ROOT, built_once, committed_inputs
 from support import sites
 
 from scraper.catalog.inputs import checked_site_url
@@ -17,9 +17,9 @@ SITE_URL = "https://example.org/errors/"
 
 
 @pytest.fixture(scope="module")
-def hosted(tmp_path_factory):
+def hosted(tmp_path_factory, worker_id):
     inputs = dataclasses.replace(committed_inputs(), site_url=SITE_URL)
-    return sites.build_in(tmp_path_factory.mktemp("hosted"), inputs)
+    return built_once(tmp_path_factory, worker_id, "hosted-build", lambda folder: sites.build_in(folder, inputs))
 
 
 def test_absolute_urls_where_a_host_needs_them(hosted):

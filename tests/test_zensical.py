@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import committed_inputs
+from conftest import built_once, committed_inputs
 from sitebuild import serve
 from support.styles import style_differences
 from test_accessibility import AXE
@@ -33,10 +33,10 @@ PANEL = """() => {
 
 
 @pytest.fixture(scope="module")
-def zensical_site(tmp_path_factory):
+def zensical_site(tmp_path_factory, worker_id):
     if not (Path(sys.executable).parent / "zensical").exists():
         pytest.skip("Zensical is not installed (requirements-dev.txt pins it; `make install`)")
-    _, site = builder.build_into(committed_inputs(), tmp_path_factory.mktemp("zensical"), "zensical")
+    site = built_once(tmp_path_factory, worker_id, "zensical-build", lambda folder: builder.build_into(committed_inputs(), folder, "zensical")[1])
     with serve(site) as url:
         yield url
 
