@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 from conftest import HTML, ROOT
+from support.small_upstream import KEPT_CODES, KEPT_FILTERS, cut_error_page, cut_filters_page, write_small_data
 from upstream_server import Route, UpstreamServer, closed_port_url
 
 from scraper import rebuild
 from scraper.catalog.model import ScrapeError
 from scraper.cli import DOC_OPTIONS
 from scraper.ingest import fetch
+from scraper.ingest.parse import read_source
 
 EN_PATH, ZH_PATH = "/docs/binance-spot-api-docs/testnet/errors", "/docs/zh-CN/binance-spot-api-docs/testnet/errors"
 FILTERS_PATH = "/binance/binance-spot-api-docs/master/testnet/filters.md"
@@ -63,6 +65,46 @@ def make_workspace(root: Path, chinese: bool = False) -> Path:
 @pytest.fixture()
 def workspace(tmp_path):
     return make_workspace(tmp_path)
+
+
+# A small cut of the real upstream keeps each of the many rebuilds that build a site quick: the same
+# markup, parser and templates, a tenth of the pages.  The old tree's data lacks -2043; upstream adds it.
+NEW_VERSION = "f88f5cc"
+OLD_CODES = tuple(code for code in KEPT_CODES if code != "-2043")
+
+
+def codes_on(page: bytes) -> int:
+    """How many codes the scraper finds on an error page."""
+    [copy] = read_source("page.html", page)
+    return len(copy.codes)
+
+
+def small_page(locale: str, codes: tuple[str, ...] = KEPT_CODES, version: str = NEW_VERSION) -> bytes:
+    return cut_error_page(fixture(version, locale).decode("utf-8"), codes).encode("utf-8")
+
+
+SMALL_FILTERS_MD = cut_filters_page(FILTERS_MD.decode("utf-8")).encode("utf-8")
+
+
+def make_small_workspace(root: Path, chinese: bool = False) -> Path:
+    """A workspace whose data is a first scrape of the small upstream without -2043."""
+    make_workspace(root, chinese)
+    pages = {locale: (f"small.{locale}.html", small_page(locale, OLD_CODES)) for locale in ("en", "zh-CN")}
+    write_small_data(root / "data", pages, ("small-filters.md", SMALL_FILTERS_MD))
+    return root
+
+
+@pytest.fixture()
+def small_workspace(tmp_path):
+    return make_small_workspace(tmp_path)
+
+
+def serve_small(server: UpstreamServer, codes: tuple[str, ...] = KEPT_CODES) -> None:
+    """The small upstream: its error pages with ``codes`` (all kept ones: the new version), its filters page."""
+    server.routes[EN_PATH] = Route(small_page("en", codes))
+    server.routes[ZH_PATH] = Route(small_page("zh-CN", codes))
+    server.routes[FILTERS_PATH] = Route(SMALL_FILTERS_MD, content_type=MARKDOWN)
+    serve_docs(server)
 
 
 def page_text(path: Path) -> str:
@@ -172,8 +214,9 @@ def test_dns_failure_changes_nothing(workspace, monkeypatch):
     assert tree_hashes(workspace) == before
 
 
-def test_zh_copy_failing_is_named_and_needs_a_flag(workspace, upstream):
-    serve_version(upstream, "f88f5cc")
+def test_zh_copy_failing_is_named_and_needs_a_flag(small_workspace, upstream):
+    workspace = small_workspace
+    serve_small(upstream)
     del upstream.routes[ZH_PATH]
     before = tree_hashes(workspace)
     result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
@@ -183,7 +226,7 @@ def test_zh_copy_failing_is_named_and_needs_a_flag(workspace, upstream):
     accepted = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH), "--allow-english-only")
     assert accepted.returncode == 0, accepted.stderr
     data = json.loads((workspace / "data" / "errors.json").read_text(encoding="utf-8"))
-    assert list(data["source"]) == ["en"] and len(data["codes"]) == 106
+    assert list(data["source"]) == ["en"] and len(data["codes"]) == codes_on(small_page("en"))
 
 
 # --- the happy paths -------------------------------------------------------------------
@@ -200,12 +243,13 @@ def test_unchanged_upstream_changes_no_file(workspace, upstream):
     assert "binance-spot-errors-reference" in agent
 
 
-def test_two_versions_give_one_entry_that_adds_2043(workspace, upstream):
-    serve_version(upstream, "d6ab31a")
+def test_two_versions_give_one_entry_that_adds_2043(small_workspace, upstream):
+    workspace = small_workspace
+    serve_small(upstream, OLD_CODES)
     assert run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH)).returncode == 0
     entries_before = json.loads((workspace / "data" / "changes.json").read_text(encoding="utf-8"))["entries"]
 
-    serve_version(upstream, "f88f5cc")
+    serve_small(upstream)
     upstream.routes[EN_PATH].headers["Last-Modified"] = "Mon, 09 Mar 2026 10:00:00 GMT"
     result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
     assert result.returncode == 0, result.stderr
@@ -219,10 +263,10 @@ def test_two_versions_give_one_entry_that_adds_2043(workspace, upstream):
     assert history["seen"]["code:-2043"]["first_seen"] == "2026-03-09"
 
     data = json.loads((workspace / "data" / "errors.json").read_text(encoding="utf-8"))
-    assert len(data["codes"]) == 106 and data["source"]["en"]["origin"] == upstream.url(EN_PATH)
+    assert len(data["codes"]) == codes_on(small_page("en")) and data["source"]["en"]["origin"] == upstream.url(EN_PATH)
     manifest = json.loads((workspace / "upstream" / "manifest.json").read_text(encoding="utf-8"))
     assert [c["file"] for c in manifest["copies"]] == ["testnet-errors.en.html", "testnet-errors.zh-CN.html"]
-    assert (workspace / "upstream" / "testnet-errors.en.html").read_bytes() == fixture("f88f5cc", "en")
+    assert (workspace / "upstream" / "testnet-errors.en.html").read_bytes() == small_page("en")
     # the site was regenerated: the new code has its page, the changes page names it
     assert (workspace / "site" / "codes" / "-2043" / "index.html").is_file()
     assert "-2043 NO_REFERENCE_PRICE" in page_text(workspace / "site" / "changes" / "index.html")
@@ -252,13 +296,15 @@ def test_deliberate_removal_passes_with_the_flag(workspace, upstream):
     assert "Removed upstream on" in page_text(workspace / "site" / "codes" / str(some) / "index.html")
 
 
-def test_filters_page_is_a_second_upstream_source(workspace, upstream):
-    serve_version(upstream, "d6ab31a")  # the error page as committed
-    changed = FILTERS_MD.replace(b"`stepSize` defines the intervals", b"`stepSize` defines the steps", 1)
+def test_filters_page_is_a_second_upstream_source(small_workspace, upstream):
+    workspace = small_workspace
+    serve_small(upstream, OLD_CODES)  # the error page as the data has it
+    changed = SMALL_FILTERS_MD.replace(b"`stepSize` defines the intervals", b"`stepSize` defines the steps", 1)
+    assert changed != SMALL_FILTERS_MD
     upstream.routes[FILTERS_PATH] = Route(changed, content_type=MARKDOWN)
     result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "filters page changed (20 filters)"
+    assert result.stdout.strip() == f"filters page changed ({len(KEPT_FILTERS)} filters)"
     filters = json.loads((workspace / "data" / "filters.json").read_text(encoding="utf-8"))
     lot = next(f for f in filters["filters"] if f["name"] == "LOT_SIZE")
     assert any("defines the steps" in p["meaning"] for p in lot["parameters"])
@@ -266,10 +312,11 @@ def test_filters_page_is_a_second_upstream_source(workspace, upstream):
     assert (workspace / "upstream" / "testnet_filters.md").read_bytes() == changed
 
 
-def test_a_changed_line_of_the_rest_api_page_reaches_its_status_page(workspace, upstream):
+def test_a_changed_line_of_the_rest_api_page_reaches_its_status_page(small_workspace, upstream):
     """Upstream's other doc pages are sources too: a rebuild refreshes data/statuses.json, the
     vendored copy, the changelog and its feed, and the status page, in the same transaction."""
-    serve_version(upstream, "d6ab31a")  # the error page as committed
+    workspace = small_workspace
+    serve_small(upstream, OLD_CODES)  # the error page as the data has it
     old_line = b"HTTP `429` return code is used when breaking a request rate limit."
     new_line = b"HTTP `429` return code is used when breaking a request rate limit or an order rate limit."
     changed = DOCS_MD["testnet/rest-api.md"].replace(old_line, new_line)
@@ -294,8 +341,8 @@ def test_a_changed_line_of_the_rest_api_page_reaches_its_status_page(workspace, 
 def test_upstreams_chinese_page_is_part_of_the_transaction(tmp_path, upstream):
     """errors_CN.md is fetched with the other docs: a new Chinese name reaches the vendored copy and
     the zh/ tree in the same rebuild; the English tree is untouched by it."""
-    workspace = make_workspace(tmp_path, chinese=True)
-    serve_version(upstream, "d6ab31a")  # the error page as committed
+    workspace = make_small_workspace(tmp_path, chinese=True)
+    serve_small(upstream, OLD_CODES)  # the error page as the data has it
     changed = DOCS_MD["errors_CN.md"].replace("### -1013 消息无效".encode(), "### -1013 无效消息".encode())
     assert changed != DOCS_MD["errors_CN.md"]
     upstream.routes[DOC_PATHS["errors_CN.md"]] = Route(changed, content_type=MARKDOWN)
@@ -351,11 +398,14 @@ def test_the_production_filters_page_is_refused_by_its_content(workspace, upstre
     assert tree_hashes(workspace) == before
 
 
-def test_a_304_is_trusted_only_while_the_tree_matches_the_validators(workspace, upstream):
+def test_a_304_is_trusted_only_while_the_tree_matches_the_validators(small_workspace, upstream, tmp_path_factory):
     """Data put back by hand behind a newer manifest: the fetch goes out unconditional and the change is found again."""
-    serve_version(upstream, "f88f5cc")
+    workspace = small_workspace
+    old_data = tmp_path_factory.mktemp("old") / "errors.json"
+    shutil.copyfile(workspace / "data" / "errors.json", old_data)
+    serve_small(upstream)
     assert run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH)).returncode == 0
-    shutil.copyfile(ROOT / "data" / "errors.json", workspace / "data" / "errors.json")  # the old data, new manifest
+    shutil.copyfile(old_data, workspace / "data" / "errors.json")  # the old data, new manifest
     sent = len(upstream.requests)
     again = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
     assert again.returncode == 0, again.stderr
@@ -364,12 +414,13 @@ def test_a_304_is_trusted_only_while_the_tree_matches_the_validators(workspace, 
     assert page_requests and not any("If-None-Match" in r["headers"] for r in page_requests)
 
 
-def test_a_stray_div_after_the_first_list_loses_no_code(workspace, upstream):
-    """Parsed as a browser parses it (html5lib): the stray tag moves nothing, and all 106 codes arrive."""
-    serve_version(upstream, "f88f5cc")
-    stray = fixture("f88f5cc", "en").decode("utf-8").replace("</ul>", "</ul><div>", 1)
+def test_a_stray_div_after_the_first_list_loses_no_code(small_workspace, upstream):
+    """Parsed as a browser parses it (html5lib): the stray tag moves nothing, and every code arrives."""
+    workspace = small_workspace
+    serve_small(upstream)
+    stray = small_page("en").decode("utf-8").replace("</ul>", "</ul><div>", 1)
     upstream.routes[EN_PATH] = Route(stray.encode("utf-8"))
     result = run_rebuild(workspace, upstream.url(EN_PATH), upstream.url(ZH_PATH))
     assert result.returncode == 0, result.stderr
     data = json.loads((workspace / "data" / "errors.json").read_text(encoding="utf-8"))
-    assert sum(1 for c in data["codes"] if "en" in c["locales"]) == 106
+    assert sum(1 for c in data["codes"] if "en" in c["locales"]) == codes_on(small_page("en"))

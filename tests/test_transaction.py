@@ -20,17 +20,23 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, exhaustive_only
-from support.small_upstream import KEPT_CODES, cut_error_page, cut_filters_page, write_small_data
-from test_rebuild import EN_PATH, FAST, FILTERS_MD, FILTERS_PATH, MARKDOWN, ZH_PATH, doc_args, fixture, make_workspace, serve_docs
+from test_rebuild import (
+    EN_PATH,
+    FAST,
+    FILTERS_PATH,
+    MARKDOWN,
+    SMALL_FILTERS_MD,
+    ZH_PATH,
+    doc_args,
+    make_small_workspace,
+    serve_docs,
+    small_page,
+)
 from upstream_server import Route, UpstreamServer
 
 from scraper import transaction
 from scraper.catalog.model import ScrapeError
 
-# A small cut of the real upstream keeps each of the many rebuilds quick: the same markup,
-# parser and templates, a tenth of the pages.  The old tree's data lacks -2043; upstream adds it.
-NEW_VERSION = "f88f5cc"
-OLD_CODES = tuple(code for code in KEPT_CODES if code != "-2043")
 # What shows that a run has reached a stage: MkDocs writing the new site, the journal of the publish.
 STAGE_SIGNS = {"building": f"{transaction.WORK_DIR}/site", "publishing": transaction.JOURNAL_FILE}
 LAST_MODIFIED = "Mon, 09 Mar 2026 10:00:00 GMT"  # fixed, so two runs write the same bytes
@@ -57,21 +63,6 @@ def part(tree: dict[str, str], top: str) -> dict[str, str]:
 def fresh_workspace(base: Path, template: Path) -> Path:
     shutil.copytree(template, base, symlinks=True)
     return base
-
-
-def small_page(locale: str, codes: tuple[str, ...] = KEPT_CODES) -> bytes:
-    return cut_error_page(fixture(NEW_VERSION, locale).decode("utf-8"), codes).encode("utf-8")
-
-
-SMALL_FILTERS_MD = cut_filters_page(FILTERS_MD.decode("utf-8")).encode("utf-8")
-
-
-def make_small_workspace(root: Path) -> Path:
-    """A workspace whose data is a first scrape of the small upstream without -2043."""
-    make_workspace(root)
-    pages = {locale: (f"small.{locale}.html", small_page(locale, OLD_CODES)) for locale in ("en", "zh-CN")}
-    write_small_data(root / "data", pages, ("small-filters.md", SMALL_FILTERS_MD))
-    return root
 
 
 @pytest.fixture(scope="module")
