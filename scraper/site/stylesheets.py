@@ -27,7 +27,7 @@ from tinycss2.ast import Node, QualifiedRule
 # Zensical: assets/stylesheets/modern/main.<hash>.min.css); the site's own sheets are not minified.
 THEME_STYLESHEETS = "assets/stylesheets/**/*.min.css"
 SHIPPED_TEXT = {".html", ".js"}
-WORD = re.compile(r"[A-Za-z0-9_-]+")
+WORD_BYTES = re.compile(rb"[A-Za-z0-9_-]+")
 VARIABLE_USE = re.compile(r"var\(\s*--([A-Za-z0-9_-]+)")
 NESTED_RULES = {"media", "supports", "container", "layer"}
 
@@ -43,12 +43,17 @@ def _files(site: Path) -> dict[str, list[Path]]:
 
 
 def shipped_words(files: dict[str, list[Path]]) -> frozenset[str]:
-    """Every word of every page and script in the site (both trees)."""
-    words: set[str] = set()
+    """Every word of every page and script in the site (both trees).  Read as bytes, and each distinct
+    file once (the trees share their scripts): the words are ASCII, and a site is megabytes of pages."""
+    words: set[bytes] = set()
+    read: set[bytes] = set()
     for suffix in SHIPPED_TEXT:
         for path in files.get(suffix, []):
-            words.update(WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
-    return frozenset(words)
+            content = path.read_bytes()
+            if content not in read:
+                read.add(content)
+                words.update(WORD_BYTES.findall(content))
+    return frozenset(word.decode("ascii") for word in words)
 
 
 def _selectors(prelude: list[Node]) -> list[list[Node]]:
