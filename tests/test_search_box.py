@@ -164,4 +164,17 @@ def test_enter_without_a_best_match_opens_nothing(search):
     # the list is still one arrow key away
     search.keyboard.press("ArrowDown")
     search.keyboard.press("Enter")
-    search.wait_for_function("location.pathname !== '/changes/'")
+    search.wait_for_function("() => location.pathname !== '/changes/'")
+
+
+def test_under_an_answer_the_theme_never_says_nothing_matched(search):
+    """A pasted line the theme's full-text search finds nothing for: the answer shows, and the theme's
+    "No matching documents" does not sit under it as if there were no answer.  Without an answer it stays."""
+    meta = search.locator(".md-search-result__meta")
+    type_in_search_box(search, "", "APIError(code=-1013): Filter failure: LOT_SIZE")
+    search.wait_for_function("() => document.querySelector('.md-search-result__meta').textContent === 'No matching documents'")
+    assert search.locator(".md-search-result__item").count() == 0
+    assert search.locator("[data-errref-best]").is_visible() and meta.is_hidden()
+    search.fill(".md-search__input", "qqqq zzzz")
+    search.wait_for_selector("[data-errref-best]", state="hidden")
+    assert meta.is_visible() and meta.inner_text() == "No matching documents"

@@ -138,12 +138,12 @@ def test_the_404_page_guesses_from_the_url_or_focuses_the_search_box(page, base_
     assert heading(page) == "Page not found"
     shown = page.locator("[data-errref-guess]")
     if guess is None:
-        page.wait_for_function("document.activeElement && document.activeElement.matches('.md-search__input')")
+        page.wait_for_function("() => document.activeElement && document.activeElement.matches('.md-search__input')")
         assert shown.is_hidden()
         return
     page.wait_for_selector("[data-errref-guess]:not([hidden])")
     assert shown.inner_text() == guess
-    page.wait_for_function("document.activeElement && document.activeElement.matches('[data-errref-guess] a')")
+    page.wait_for_function("() => document.activeElement && document.activeElement.matches('[data-errref-guess] a')")
     page.keyboard.press("Enter")
     page.wait_for_url(base_url + target)
 

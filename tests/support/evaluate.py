@@ -200,7 +200,7 @@ def open_harness(browser: Any, url: str) -> Any:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url)
-    page.wait_for_function("window.harnessReady === true || window.harnessError !== undefined")
+    page.wait_for_function("() => window.harnessReady === true || window.harnessError !== undefined")
     failure = page.evaluate("window.harnessError") or (errors[0] if errors else None)
     if failure:
         raise RuntimeError(f"resolver.js failed to load: {failure}")

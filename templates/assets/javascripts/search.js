@@ -230,14 +230,17 @@
     if (!result || !best) return;
     var related = best.hidden || showAll || !lastMatch ? null : relatedPages(lastMatch);
     var hidden = 0;
-    current.theme.items(result).forEach(function (item) {
+    var items = current.theme.items(result);
+    items.forEach(function (item) {
       var anchor = item.querySelector("a");
       var unrelated = related !== null && !(anchor && related.has(new URL(anchor.href).pathname));
       if (unrelated !== item.hasAttribute("data-errref-unrelated")) item.toggleAttribute("data-errref-unrelated", unrelated);
       if (unrelated) hidden += 1;
     });
-    // the theme's count ("171 matching documents") is of the list we shortened
-    if (Boolean(hidden) !== result.hasAttribute("data-errref-filtered")) result.toggleAttribute("data-errref-filtered", Boolean(hidden));
+    // the theme's count ("171 matching documents") is of the list we shortened, and its "No matching
+    // documents" under an answer reads as if the answer were not one: both go while an answer shows
+    var quiet = hidden > 0 || (!best.hidden && items.length === 0);
+    if (quiet !== result.hasAttribute("data-errref-filtered")) result.toggleAttribute("data-errref-filtered", quiet);
     var toggle = best.querySelector(".errref-best__all");
     if (hidden && !toggle) {
       toggle = document.createElement("button");
