@@ -20,7 +20,7 @@ from scraper.catalog.model import ScrapeError
 from scraper.catalog.store import ROOT
 from scraper.site import paths, render, stylesheets
 from scraper.site.config import locale_config_name, rebased_to_root
-from scraper.site.templating import LOCALES
+from scraper.site.templating import DEFAULT_LOCALE, LOCALES
 
 QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
@@ -106,41 +106,70 @@ def prepare_workdir(workdir: Path) -> Path:
 
 def build_into(inputs: Inputs, work: Path, builder: str = "mkdocs") -> tuple[Path, Path]:
     """Render ``inputs`` into work/docs and build work/site from it, the theme's stylesheets cut to what
-    the site uses: outputs nobody sees yet."""
+    the site uses: outputs nobody sees yet.
+
+    Each language's tree is built as soon as it is rendered, the Chinese one first (the longest build:
+    its search index segments the text with jieba) while the English pages are written, and each tree's
+    stylesheets are cut as soon as it is built.  The English config goes first: every config inherits it."""
     prepare_workdir(work)
-    render.render(inputs, work / "docs")
-    build_trees(work, builder, source_date_epoch(inputs.errors))
-    stylesheets.trim_theme_stylesheets(work / "site")
-    return work / "docs", work / "site"
+    docs = work / "docs"
+    shutil.rmtree(docs, ignore_errors=True)
+    epoch = source_date_epoch(inputs.errors)
+    languages = render.locales(inputs)
+    render.render_english_config(inputs, docs)
+    running: list[tuple[_Running, Path]] = []
+    try:
+        for locale in reversed(languages):
+            render.render_tree(inputs, docs, locale)
+            running.append(_start_tree(work, builder, locale, epoch))
+        for build, tree in reversed(running):  # the last started ends first: cut it while the others build
+            build.finish()
+            stylesheets.trim_theme_stylesheets(tree)
+    finally:
+        _stop(running)
+    _move_into_site(work, languages[1:])
+    return docs, work / "site"
 
 
 def build_trees(work: Path, builder: str = "mkdocs", epoch: int = 0) -> None:
-    """Build the rendered work/docs into work/site: the English tree and each language's tree, each
-    with its own config, at once (separate processes).  A language's tree is built beside site/ and
-    moved into it after both end: a build empties its own site folder first."""
-    languages = [
-        (locale, work / "docs" / locale_config_name(locale)) for locale in LOCALES[1:]
-        if (work / "docs" / locale_config_name(locale)).exists()
-    ]
-    staged = {locale: work / f"site.{locale}" for locale, _ in languages}
-    running = [start_zensical(work / "mkdocs.yml", epoch) if builder == "zensical" else start_mkdocs(work / "mkdocs.yml", work / "site", epoch)]
-    for locale, config in languages:
-        if builder == "zensical":
-            running.append(start_zensical(_beside_mkdocs_yml(config, work, staged[locale]), epoch))
-        else:
-            running.append(start_mkdocs(config, staged[locale], epoch))
+    """Build the rendered work/docs into work/site as it is (the bare builders, for `make bench`): the
+    English tree and each language's tree, each with its own config, at once (separate processes)."""
+    languages = [locale for locale in LOCALES[1:] if (work / "docs" / locale_config_name(locale)).exists()]
+    running: list[tuple[_Running, Path]] = []
     try:
-        for build in running:
+        for locale in [DEFAULT_LOCALE, *languages]:
+            running.append(_start_tree(work, builder, locale, epoch))
+        for build, _ in running:
             build.finish()
     finally:
-        for build in running:
-            if build.process.poll() is None:
-                build.process.kill()
-                build.process.wait()
-    for locale, folder in staged.items():
+        _stop(running)
+    _move_into_site(work, languages)
+
+
+def _start_tree(work: Path, builder: str, locale: str, epoch: int) -> tuple[_Running, Path]:
+    """The build of one language's tree, started, and the folder it builds into.  A language's tree
+    other than English is built beside site/ (a build empties its own site folder first)."""
+    if locale == DEFAULT_LOCALE:
+        config, tree = work / "mkdocs.yml", work / "site"
+        return (start_zensical(config, epoch) if builder == "zensical" else start_mkdocs(config, tree, epoch)), tree
+    config, tree = work / "docs" / locale_config_name(locale), work / f"site.{locale}"
+    if builder == "zensical":
+        return start_zensical(_beside_mkdocs_yml(config, work, tree), epoch), tree
+    return start_mkdocs(config, tree, epoch), tree
+
+
+def _stop(running: list[tuple[_Running, Path]]) -> None:
+    for build, _ in running:
+        if build.process.poll() is None:
+            build.process.kill()
+            build.process.wait()
+
+
+def _move_into_site(work: Path, languages: list[str]) -> None:
+    for locale in languages:
         target = work / "site" / paths.LOCALE_ROOTS[locale].rstrip("/")
         shutil.rmtree(target, ignore_errors=True)  # a builder that leaves its site folder as it was
-        folder.rename(target)
+        (work / f"site.{locale}").rename(target)
 
 
 def build(inputs: Inputs, txn: transaction.Transaction, site_dir: Path | None = None, builder: str = "mkdocs") -> Path:

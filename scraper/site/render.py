@@ -56,11 +56,15 @@ def environment(locale: str = DEFAULT_LOCALE) -> Environment:
     return install_locale(env, locale)
 
 
+def _site(inputs: Inputs, curated: "Curated", locale: str) -> Site:
+    site_url = f"{inputs.site_url}{paths.LOCALE_ROOTS[locale]}" if inputs.site_url else ""
+    return Site.of(inputs.shown, inputs.changes, curated, site_url, locale, inputs.chinese)
+
+
 def build_pages(inputs: Inputs, curated: "Curated | None" = None, locale: str = DEFAULT_LOCALE) -> dict[str, str]:
     """Page source path -> content, for every page of the site in ``locale`` (paths relative to its tree)."""
     curated = curated or Curated.of(inputs, locale)
-    site_url = f"{inputs.site_url}{paths.LOCALE_ROOTS[locale]}" if inputs.site_url else ""
-    site = Site.of(inputs.shown, inputs.changes, curated, site_url, locale, inputs.chinese)
+    site = _site(inputs, curated, locale)
     data = site.data
     env = environment(locale)
     pages: dict[str, str] = {}
@@ -94,11 +98,19 @@ def build_pages(inputs: Inputs, curated: "Curated | None" = None, locale: str = 
         put("reasons.md.j2", status_views.reject_reasons_page(site, statuses))
         put("reasons.md.j2", status_views.session_reject_page(site, statuses))
     pages["changes/feed.xml"] = feed.atom_feed(site.history, f"{site.site_url}{paths.CHANGES_PAGE}" if site.site_url else "./", locale)
-    if locale == DEFAULT_LOCALE:
-        pages[GENERATED_CONFIG] = json.dumps(generated_config(site), ensure_ascii=False, indent=2) + "\n"
-    else:
-        pages[f"../{locale_config_name(locale)}"] = json.dumps(locale_config(site), ensure_ascii=False, indent=2) + "\n"
+    pages.update(_config_files(site, locale))
     return pages
+
+
+def _config_files(site: Site, locale: str) -> dict[str, str]:
+    if locale == DEFAULT_LOCALE:
+        return {GENERATED_CONFIG: json.dumps(generated_config(site), ensure_ascii=False, indent=2) + "\n"}
+    return {f"../{locale_config_name(locale)}": json.dumps(locale_config(site), ensure_ascii=False, indent=2) + "\n"}
+
+
+def locales(inputs: Inputs) -> list[str]:
+    """The languages the site is rendered in: English, and Chinese when its guidance is given."""
+    return [DEFAULT_LOCALE] + (["zh-CN"] if inputs.guidance_zh is not None else [])
 
 
 def render(inputs: Inputs, out_dir: Path) -> None:
@@ -109,19 +121,37 @@ def render(inputs: Inputs, out_dir: Path) -> None:
     """
     out_dir = Path(out_dir)
     shutil.rmtree(out_dir, ignore_errors=True)
-    locales = [DEFAULT_LOCALE] + (["zh-CN"] if inputs.guidance_zh is not None else [])
-    for locale in locales:
-        curated = Curated.of(inputs, locale)
-        tree = out_dir / paths.LOCALE_ROOTS[locale]
-        shutil.copytree(ASSETS, tree / "assets")
-        for src, content in build_pages(inputs, curated, locale).items():
-            path = tree / src
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8")
-        # errors.json and statuses.json hold the English guidance's retry classes: the same in both trees
-        (tree / "errors.json").write_text(dumps(published_data(inputs.errors, curated.facts)), encoding="utf-8")
-        if inputs.statuses:  # the statuses and stream errors, for tools, beside errors.json
-            (tree / "statuses.json").write_text(dumps(inputs.statuses), encoding="utf-8")
-            shutil.copyfile(statusdefs.SCHEMA_PATH, tree / "statuses.schema.json")
-        search_index.write_index(inputs, tree / search_index.INDEX_PATH, locale)
-        shutil.copyfile(store.SCHEMA_PATH, tree / "errors.schema.json")
+    for locale in locales(inputs):
+        render_tree(inputs, out_dir, locale)
+
+
+def render_english_config(inputs: Inputs, out_dir: Path) -> None:
+    """out_dir/.generated.yml alone, before any page: every language's config inherits it (through
+    mkdocs.yml), so another language's tree can be built while the English pages are written."""
+    site = _site(inputs, Curated.of(inputs, DEFAULT_LOCALE), DEFAULT_LOCALE)
+    for src, content in _config_files(site, DEFAULT_LOCALE).items():
+        (out_dir / src).parent.mkdir(parents=True, exist_ok=True)
+        (out_dir / src).write_text(content, encoding="utf-8")
+
+
+def render_tree(inputs: Inputs, out_dir: Path, locale: str) -> None:
+    """One language's tree of out_dir: its pages and config, assets, data files and search index.
+    The English config, written first (render_english_config), is not written again: a build may be reading it."""
+    curated = Curated.of(inputs, locale)
+    tree = out_dir / paths.LOCALE_ROOTS[locale]
+    shutil.copytree(ASSETS, tree / "assets")
+    for src, content in build_pages(inputs, curated, locale).items():
+        path = tree / src
+        if path.is_file():
+            if path.read_text(encoding="utf-8") != content:
+                raise ValueError(f"{path}: rendered twice, differently")
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    # errors.json and statuses.json hold the English guidance's retry classes: the same in both trees
+    (tree / "errors.json").write_text(dumps(published_data(inputs.errors, curated.facts)), encoding="utf-8")
+    if inputs.statuses:  # the statuses and stream errors, for tools, beside errors.json
+        (tree / "statuses.json").write_text(dumps(inputs.statuses), encoding="utf-8")
+        shutil.copyfile(statusdefs.SCHEMA_PATH, tree / "statuses.schema.json")
+    search_index.write_index(inputs, tree / search_index.INDEX_PATH, locale)
+    shutil.copyfile(store.SCHEMA_PATH, tree / "errors.schema.json")
