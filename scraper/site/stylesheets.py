@@ -14,6 +14,7 @@ pages) and every page's link is moved to it.  Our own stylesheets are not touche
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -79,7 +80,7 @@ def _required_names(selector: list[Node]) -> Iterable[str]:
                 yield names[0]
 
 
-def _rewritten(rules: list[Node], rewrite: Callable[[QualifiedRule], str | None]) -> list[str]:
+def _rewritten(rules: Iterable[Node], rewrite: Callable[[QualifiedRule], str | None]) -> list[str]:
     """Each style rule as ``rewrite`` makes it (None drops it), inside @media and the like too;
     other at-rules as they are, and what does not parse dropped, as a browser drops it."""
     kept: list[str] = []
@@ -120,8 +121,10 @@ def _with_referred_properties(referred: frozenset[str]) -> Callable[[QualifiedRu
     return rewrite
 
 
-def _parse(css: str) -> list[Node]:
-    return tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+@functools.lru_cache(maxsize=8)
+def _parse(css: str) -> tuple[Node, ...]:
+    """Parsed once per process: each language's tree carries the same theme stylesheets, cut one after the other."""
+    return tuple(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
 
 
 def used_rules(css: str, words: frozenset[str]) -> str:
