@@ -129,12 +129,51 @@ def _parse(css: str) -> tuple[Node, ...]:
 
 def used_rules(css: str, words: frozenset[str]) -> str:
     """``css`` without the selectors that name a class, id or attribute no word of the site has."""
-    return "".join(_rewritten(_parse(css), _with_used_selectors(words)))
+    return _used_rules(css, words & _selector_names(css))
 
 
 def without_unused_properties(css: str, referred: frozenset[str]) -> str:
     """``css`` without the custom properties (``--name``) whose name is not in ``referred``."""
+    return _without_unused_properties(css, referred & _declared_properties(css))
+
+
+# Each language's tree is cut on its own, and the trees usually agree on every name the stylesheet
+# holds: the cut depends only on those, so the second tree's cut is the first's, not made again.
+@functools.lru_cache(maxsize=8)
+def _used_rules(css: str, words: frozenset[str]) -> str:
+    return "".join(_rewritten(_parse(css), _with_used_selectors(words)))
+
+
+@functools.lru_cache(maxsize=8)
+def _without_unused_properties(css: str, referred: frozenset[str]) -> str:
     return "".join(_rewritten(_parse(css), _with_referred_properties(referred)))
+
+
+@functools.lru_cache(maxsize=8)
+def _selector_names(css: str) -> frozenset[str]:
+    """Every name a selector of ``css`` may require."""
+    names: set[str] = set()
+
+    def collect(rule: QualifiedRule) -> None:
+        for selector in _selectors(rule.prelude):
+            names.update(_required_names(selector))
+
+    _rewritten(_parse(css), collect)
+    return frozenset(names)
+
+
+@functools.lru_cache(maxsize=8)
+def _declared_properties(css: str) -> frozenset[str]:
+    """The names (without their dashes) of the custom properties ``css`` declares."""
+    names: set[str] = set()
+
+    def collect(rule: QualifiedRule) -> None:
+        for declaration in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
+            if declaration.type == "declaration" and declaration.name.startswith("--"):
+                names.add(declaration.name[2:])
+
+    _rewritten(_parse(css), collect)
+    return frozenset(names)
 
 
 def _cut_name(path: Path, css: str) -> str:
