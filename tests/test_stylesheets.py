@@ -34,6 +34,15 @@ def test_a_custom_property_stays_only_if_something_refers_to_it():
     assert without_unused_properties(css, frozenset({"md-used"})) == ":root{--md-used:1px;color:red}.a{width:var(--md-used)}"
 
 
+def test_a_cut_made_once_is_reused_only_for_the_same_names():
+    """Each tree is cut on its own, and a cut is reused for a tree whose words agree on the stylesheet's names."""
+    css = ".a{color:red}.b{--x:1;--y:2;color:var(--x)}@media print{.c{top:0}}"
+    assert used_rules(css, frozenset({"a", "elsewhere"})) == used_rules(css, frozenset({"a"})) == ".a{color:red}"
+    assert used_rules(css, frozenset({"a", "c"})) == ".a{color:red}@media print{.c{top:0}}"
+    assert without_unused_properties(css, frozenset({"x", "z"})) == ".a{color:red}.b{--x:1;color:var(--x)}@media print{.c{top:0}}"
+    assert without_unused_properties(css, frozenset({"x", "y"})) == ".a{color:red}.b{--x:1;--y:2;color:var(--x)}@media print{.c{top:0}}"
+
+
 def test_the_built_site_links_cut_stylesheets_much_lighter_than_the_themes(built_site):
     whole = len(whole_material_stylesheet().encode("utf-8"))
     for tree in (built_site, built_site / "zh"):
