@@ -98,6 +98,22 @@ def test_the_theme_list_under_an_answer_keeps_related_pages_only(page):
     assert shown["all"] > len(shown["shown"]) and all(path.endswith("/codes/-1013/") for path in shown["shown"]), shown
 
 
+# Zensical's own status line in its dialog ("No results", "10 results"), and whether it shows.
+THEME_STATUS = """() => {
+    const host = [...document.querySelectorAll("*")].find(e => e.shadowRoot && e.shadowRoot.querySelector("dialog"));
+    const status = host && host.shadowRoot.querySelector('[role="status"]:not(.errref-best)');
+    return status ? {text: status.textContent.trim(), shown: status.checkVisibility()} : null;
+}"""
+
+
+def test_under_an_answer_the_theme_never_says_nothing_matched(page):
+    """Zensical finds nothing for a pasted JSON body: its "No results" does not sit under the answer."""
+    shown = answer_for(page, '{"code":-2010,"msg":"Account has insufficient balance for requested action."}')
+    assert shown["path"] == "messages/account-has-insufficient-balance-for-requested-action/"
+    page.wait_for_function(f"() => {{ const s = ({THEME_STATUS})(); return s !== null && s.text === 'No results'; }}")
+    assert page.evaluate(THEME_STATUS)["shown"] is False
+
+
 def test_the_404_page_guesses_and_short_links_redirect(page):
     response = page.goto(page.base_url + "LOT_SZE/")
     assert response.status == 404
