@@ -79,8 +79,8 @@ def codes_on(page: bytes) -> int:
     return len(copy.codes)
 
 
-def small_page(locale: str, codes: tuple[str, ...] = KEPT_CODES, version: str = NEW_VERSION) -> bytes:
-    return cut_error_page(fixture(version, locale).decode("utf-8"), codes).encode("utf-8")
+def small_page(locale: str, codes: tuple[str, ...] = KEPT_CODES) -> bytes:
+    return cut_error_page(fixture(NEW_VERSION, locale).decode("utf-8"), codes).encode("utf-8")
 
 
 SMALL_FILTERS_MD = cut_filters_page(FILTERS_MD.decode("utf-8")).encode("utf-8")
@@ -99,12 +99,13 @@ def small_workspace(tmp_path):
     return make_small_workspace(tmp_path)
 
 
-def serve_small(server: UpstreamServer, codes: tuple[str, ...] = KEPT_CODES) -> None:
-    """The small upstream: its error pages with ``codes`` (all kept ones: the new version), its filters page."""
-    server.routes[EN_PATH] = Route(small_page("en", codes))
-    server.routes[ZH_PATH] = Route(small_page("zh-CN", codes))
-    server.routes[FILTERS_PATH] = Route(SMALL_FILTERS_MD, content_type=MARKDOWN)
-    serve_docs(server)
+def serve_small(server: UpstreamServer, codes: tuple[str, ...] = KEPT_CODES, headers: dict | None = None) -> None:
+    """The small upstream: its error pages with ``codes`` (all kept ones: the new version), its filters
+    page, upstream's other doc pages; each answer with ``headers``."""
+    server.routes[EN_PATH] = Route(small_page("en", codes), headers=dict(headers or {}))
+    server.routes[ZH_PATH] = Route(small_page("zh-CN", codes), headers=dict(headers or {}))
+    server.routes[FILTERS_PATH] = Route(SMALL_FILTERS_MD, content_type=MARKDOWN, headers=dict(headers or {}))
+    serve_docs(server, headers)
 
 
 def page_text(path: Path) -> str:

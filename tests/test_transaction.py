@@ -20,19 +20,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, exhaustive_only
-from test_rebuild import (
-    EN_PATH,
-    FAST,
-    FILTERS_PATH,
-    MARKDOWN,
-    SMALL_FILTERS_MD,
-    ZH_PATH,
-    doc_args,
-    make_small_workspace,
-    serve_docs,
-    small_page,
-)
-from upstream_server import Route, UpstreamServer
+from test_rebuild import EN_PATH, FAST, FILTERS_PATH, ZH_PATH, doc_args, make_small_workspace, serve_small
+from upstream_server import UpstreamServer
 
 from scraper import transaction
 from scraper.catalog.model import ScrapeError
@@ -68,11 +57,7 @@ def fresh_workspace(base: Path, template: Path) -> Path:
 @pytest.fixture(scope="module")
 def upstream():
     with UpstreamServer() as server:
-        headers = {"Last-Modified": LAST_MODIFIED}
-        server.routes[EN_PATH] = Route(small_page("en"), headers=dict(headers))
-        server.routes[ZH_PATH] = Route(small_page("zh-CN"), headers=dict(headers))
-        server.routes[FILTERS_PATH] = Route(SMALL_FILTERS_MD, content_type=MARKDOWN, headers=dict(headers))
-        serve_docs(server, headers)
+        serve_small(server, headers={"Last-Modified": LAST_MODIFIED})
         yield server
 
 

@@ -20,16 +20,18 @@ try:
 except ImportError:  # zensical_site skips
     zensical = None
 
-# Zensical's search is a dialog in a shadow root: reach into it for the panel, the input and the list.
+# Zensical's search is a dialog in a shadow root: the element that hosts it, and through it the panel,
+# the input and the list.
+SEARCH_DIALOG_HOST = '[...document.querySelectorAll("*")].find(e => e.shadowRoot && e.shadowRoot.querySelector("dialog"))'
 PANEL = """() => {
-    const host = [...document.querySelectorAll("*")].find(e => e.shadowRoot && e.shadowRoot.querySelector("dialog"));
+    const host = {host};
     const panel = host && host.shadowRoot.querySelector("[data-errref-best]");
     if (!panel || panel.hidden) return null;
     const items = [...host.shadowRoot.querySelectorAll('[role="listbox"] > li')];
     const shown = items.filter(i => i.offsetParent !== null).map(i => new URL(i.querySelector("a").href).pathname);
     return {path: panel.dataset.path || null, kind: panel.dataset.kind, shown: shown, all: items.length,
             styled: !!host.shadowRoot.querySelector("link[data-errref-style]")};
-}"""
+}""".replace("{host}", SEARCH_DIALOG_HOST)
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +102,10 @@ def test_the_theme_list_under_an_answer_keeps_related_pages_only(page):
 
 # Zensical's own status line in its dialog ("No results", "10 results"), and whether it shows.
 THEME_STATUS = """() => {
-    const host = [...document.querySelectorAll("*")].find(e => e.shadowRoot && e.shadowRoot.querySelector("dialog"));
+    const host = {host};
     const status = host && host.shadowRoot.querySelector('[role="status"]:not(.errref-best)');
     return status ? {text: status.textContent.trim(), shown: status.checkVisibility()} : null;
-}"""
+}""".replace("{host}", SEARCH_DIALOG_HOST)
 
 
 def test_under_an_answer_the_theme_never_says_nothing_matched(page):

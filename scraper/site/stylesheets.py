@@ -44,8 +44,8 @@ def _files(site: Path) -> dict[str, list[Path]]:
 
 
 def shipped_words(files: dict[str, list[Path]]) -> frozenset[str]:
-    """Every word of every page and script in the site (both trees).  Read as bytes, and each distinct
-    file once (the trees share their scripts): the words are ASCII, and a site is megabytes of pages."""
+    """Every word of every page and script in ``files`` (a tree's, or both trees').  Read as bytes, and
+    each distinct file once (the trees share their scripts): the words are ASCII, and a site is megabytes."""
     words: set[bytes] = set()
     read: set[bytes] = set()
     for suffix in SHIPPED_TEXT:
@@ -186,17 +186,14 @@ def trim_theme_stylesheets(site: Path) -> None:
     files = _files(site)
     words = shipped_words(files)
     sheets = sorted(site.glob(f"**/{THEME_STYLESHEETS}"))  # each tree's own copy
-    texts = {path: path.read_text(encoding="utf-8") for path in sheets}
-    cut_once = {text: used_rules(text, words) for text in set(texts.values())}  # each tree has a copy
-    used = {path: cut_once[text] for path, text in texts.items()}
+    used = {path: used_rules(path.read_text(encoding="utf-8"), words) for path in sheets}  # a copy per tree: cut once (cached)
     ours = [path.read_text(encoding="utf-8") for path in files.get(".css", []) if path not in used]
     # a property named in a script (the CSS Zensical's search dialog carries into its shadow root, a
     # setProperty) counts as referred to, as does one a stylesheet's var() reads
     referred = frozenset({word.lstrip("-") for word in words} | {name for css in [*used.values(), *ours] for name in VARIABLE_USE.findall(css)})
     renamed: dict[str, str] = {}
-    finished = {css: without_unused_properties(css, referred) for css in set(used.values())}
     for path, css in used.items():
-        cut = finished[css]
+        cut = without_unused_properties(css, referred)
         target = path.with_name(_cut_name(path, cut))
         target.write_text(cut, encoding="utf-8")
         if renamed.setdefault(path.name, target.name) != target.name:
