@@ -12,7 +12,7 @@ import pytest
 from sitebuild import serve
 from support.styles import CUT_STYLESHEET, style_differences
 
-from scraper.site.stylesheets import THEME_STYLESHEETS, used_rules, without_unused_properties
+from scraper.site.stylesheets import THEME_STYLESHEETS, VARIABLE_USE, cut, shipped_words, used_rules, without_unused_properties
 
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
@@ -41,6 +41,19 @@ def test_a_cut_made_once_is_reused_only_for_the_same_names():
     assert used_rules(css, frozenset({"a", "c"})) == ".a{color:red}@media print{.c{top:0}}"
     assert without_unused_properties(css, frozenset({"x", "z"})) == ".a{color:red}.b{--x:1;color:var(--x)}@media print{.c{top:0}}"
     assert without_unused_properties(css, frozenset({"x", "y"})) == ".a{color:red}.b{--x:1;--y:2;color:var(--x)}@media print{.c{top:0}}"
+
+
+def test_the_one_pass_cut_is_the_two_passes_it_stands_for(built_site):
+    """``cut`` gives what cutting the selectors and then the properties gives, on the theme's whole stylesheet
+    with the built site's words, and with fewer words and referred properties than the site has."""
+    css = whole_material_stylesheet()
+    site_words = shipped_words({suffix: sorted(built_site.rglob(f"*{suffix}")) for suffix in (".html", ".js")})
+    fewer = frozenset(sorted(site_words)[::3])
+    for words in (site_words, fewer):
+        used = used_rules(css, words)
+        for referred in (frozenset(VARIABLE_USE.findall(used)), frozenset(sorted(VARIABLE_USE.findall(used))[::2])):
+            assert cut(css, words, referred) == without_unused_properties(used, referred)
+    assert cut(css, fewer, frozenset()) != cut(css, site_words, frozenset())
 
 
 def test_the_built_site_links_cut_stylesheets_much_lighter_than_the_themes(built_site):

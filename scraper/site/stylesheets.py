@@ -97,28 +97,21 @@ def _rewritten(rules: Iterable[Node], rewrite: Callable[[QualifiedRule], str | N
     return kept
 
 
-def _with_used_selectors(words: frozenset[str]) -> Callable[[QualifiedRule], str | None]:
-    def rewrite(rule: QualifiedRule) -> str | None:
-        selectors = [s for s in _selectors(rule.prelude) if all(name in words for name in _required_names(s))]
-        if not selectors:
-            return None
-        return f"{','.join(tinycss2.serialize(s).strip() for s in selectors)}{{{tinycss2.serialize(rule.content)}}}"
-
-    return rewrite
+def _kept_selectors(rule: QualifiedRule, words: frozenset[str]) -> str | None:
+    """The rule's selectors that name only words of the site; None when none does."""
+    selectors = [s for s in _selectors(rule.prelude) if all(name in words for name in _required_names(s))]
+    return ",".join(tinycss2.serialize(s).strip() for s in selectors) if selectors else None
 
 
-def _with_referred_properties(referred: frozenset[str]) -> Callable[[QualifiedRule], str | None]:
-    def rewrite(rule: QualifiedRule) -> str | None:
-        declarations = [
-            d for d in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
-            if d.type == "declaration" and (not d.name.startswith("--") or d.name[2:] in referred)
-        ]
-        if not declarations:
-            return None
-        body = ";".join(f"{d.name}:{tinycss2.serialize(d.value).strip()}{'!important' if d.important else ''}" for d in declarations)
-        return f"{tinycss2.serialize(rule.prelude).strip()}{{{body}}}"
-
-    return rewrite
+def _kept_declarations(rule: QualifiedRule, referred: frozenset[str]) -> str | None:
+    """The rule's declarations but the custom properties not in ``referred``; None when none is left."""
+    declarations = [
+        d for d in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+        if d.type == "declaration" and (not d.name.startswith("--") or d.name[2:] in referred)
+    ]
+    if not declarations:
+        return None
+    return ";".join(f"{d.name}:{tinycss2.serialize(d.value).strip()}{'!important' if d.important else ''}" for d in declarations)
 
 
 @functools.lru_cache(maxsize=8)
@@ -137,16 +130,40 @@ def without_unused_properties(css: str, referred: frozenset[str]) -> str:
     return _without_unused_properties(css, referred & _declared_properties(css))
 
 
+def cut(css: str, words: frozenset[str], referred: frozenset[str]) -> str:
+    """``without_unused_properties(used_rules(css, words), referred)``, from the one parse of ``css``:
+    parsing the theme's stylesheet is most of a cut's time, and the used rules need no second parse."""
+    return _cut(css, words & _selector_names(css), referred & _declared_properties(css))
+
+
 # Each language's tree is cut on its own, and the trees usually agree on every name the stylesheet
 # holds: the cut depends only on those, so the second tree's cut is the first's, not made again.
 @functools.lru_cache(maxsize=8)
 def _used_rules(css: str, words: frozenset[str]) -> str:
-    return "".join(_rewritten(_parse(css), _with_used_selectors(words)))
+    def rewrite(rule: QualifiedRule) -> str | None:
+        selectors = _kept_selectors(rule, words)
+        return None if selectors is None else f"{selectors}{{{tinycss2.serialize(rule.content)}}}"
+
+    return "".join(_rewritten(_parse(css), rewrite))
 
 
 @functools.lru_cache(maxsize=8)
 def _without_unused_properties(css: str, referred: frozenset[str]) -> str:
-    return "".join(_rewritten(_parse(css), _with_referred_properties(referred)))
+    def rewrite(rule: QualifiedRule) -> str | None:
+        body = _kept_declarations(rule, referred)
+        return None if body is None else f"{tinycss2.serialize(rule.prelude).strip()}{{{body}}}"
+
+    return "".join(_rewritten(_parse(css), rewrite))
+
+
+@functools.lru_cache(maxsize=8)
+def _cut(css: str, words: frozenset[str], referred: frozenset[str]) -> str:
+    def rewrite(rule: QualifiedRule) -> str | None:
+        selectors = _kept_selectors(rule, words)
+        body = None if selectors is None else _kept_declarations(rule, referred)
+        return None if body is None else f"{selectors}{{{body}}}"
+
+    return "".join(_rewritten(_parse(css), rewrite))
 
 
 @functools.lru_cache(maxsize=8)
@@ -186,16 +203,17 @@ def trim_theme_stylesheets(site: Path) -> None:
     files = _files(site)
     words = shipped_words(files)
     sheets = sorted(site.glob(f"**/{THEME_STYLESHEETS}"))  # each tree's own copy
-    used = {path: used_rules(path.read_text(encoding="utf-8"), words) for path in sheets}  # a copy per tree: cut once (cached)
-    ours = [path.read_text(encoding="utf-8") for path in files.get(".css", []) if path not in used]
+    themes = {path: path.read_text(encoding="utf-8") for path in sheets}
+    used = [used_rules(css, words) for css in themes.values()]  # a copy per tree: cut once (cached)
+    ours = [path.read_text(encoding="utf-8") for path in files.get(".css", []) if path not in themes]
     # a property named in a script (the CSS Zensical's search dialog carries into its shadow root, a
     # setProperty) counts as referred to, as does one a stylesheet's var() reads
-    referred = frozenset({word.lstrip("-") for word in words} | {name for css in [*used.values(), *ours] for name in VARIABLE_USE.findall(css)})
+    referred = frozenset({word.lstrip("-") for word in words} | {name for css in [*used, *ours] for name in VARIABLE_USE.findall(css)})
     renamed: dict[str, str] = {}
-    for path, css in used.items():
-        cut = without_unused_properties(css, referred)
-        target = path.with_name(_cut_name(path, cut))
-        target.write_text(cut, encoding="utf-8")
+    for path, whole in themes.items():
+        trimmed = cut(whole, words, referred)
+        target = path.with_name(_cut_name(path, trimmed))
+        target.write_text(trimmed, encoding="utf-8")
         if renamed.setdefault(path.name, target.name) != target.name:
             raise ValueError(f"{path}: cut differently from the other tree's {path.name}")
         path.unlink()
