@@ -95,7 +95,7 @@ def test_a_visit_that_never_searches_never_downloads_the_resolver_or_its_index(s
 
 
 def test_the_themes_own_index_also_waits_for_the_search_box(search):
-    """Material fetches its full-text index as each page loads; the script in partials/defer-theme-index.html holds that request
+    """Material fetches its full-text index as each page loads; assets/javascripts/defer-theme-index.js holds that request
     until the box is used, and the theme's search then works as before."""
     fetched = visit_recording_requests(search, "zh/codes/-1021/")
     assert not any(url.endswith("/search/search_index.json") for url in fetched)

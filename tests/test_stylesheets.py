@@ -10,7 +10,7 @@ from pathlib import Path
 import material
 import pytest
 from sitebuild import serve
-from support.styles import CUT_STYLESHEET, style_differences
+from support.styles import CUT_STYLESHEET, LATE_STYLESHEET, style_differences
 
 from scraper.site.stylesheets import THEME_STYLESHEETS, VARIABLE_USE, cut, shipped_words, used_rules, without_unused_properties
 
@@ -65,10 +65,24 @@ def test_the_built_site_links_cut_stylesheets_much_lighter_than_the_themes(built
         assert not list(tree.glob("assets/stylesheets/*.min.css.map"))
     for page in (built_site / "codes" / "-1013" / "index.html", built_site / "zh" / "codes" / "-1013" / "index.html", built_site / "404.html"):
         hrefs = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page.read_text(encoding="utf-8"))
-        assert len(hrefs) == 3
+        assert len(hrefs) == 4  # the theme's two, ours, and the late one after the content
+        assert LATE_STYLESHEET.search(hrefs[-1])
         for href in hrefs:
             target = (built_site / href.lstrip("/")) if href.startswith("/") else (page.parent / href)
             assert target.resolve().is_file(), f"{page}: {href}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "path, viewport, dark",
+    [("codes/-1013/", PHONE, False), ("zh/filters/lot-size/", DESKTOP, True), ("404.html", PHONE, True)],
+    ids=["code page, phone", "zh filter page, desktop, dark", "404 page, phone, dark"],
+)
+def test_the_first_paint_needs_nothing_of_the_late_stylesheet(browser, built_site, path, viewport, dark):
+    """Before any script runs and before the late stylesheet is in (scraper/site/cascade.py), every element
+    already looks as it does with the theme's whole stylesheets."""
+    with serve(built_site) as url:
+        assert style_differences(browser, url + path, viewport, dark, MATERIAL_TEMPLATES, first_paint=True)[:5] == []
 
 
 def search_for(typed: str):
@@ -101,13 +115,18 @@ def test_every_element_looks_the_same_as_with_the_whole_theme_stylesheets(browse
 
 
 @pytest.mark.browser
-def test_the_comparison_sees_a_rule_the_cut_lost(browser, built_site, tmp_path):
-    """A cut that dropped a rule the page uses: the comparison names the elements it changed."""
+@pytest.mark.parametrize("first_paint", [False, True], ids=["after the scripts", "first paint"])
+def test_the_comparison_sees_a_rule_the_cut_lost(browser, built_site, tmp_path, first_paint):
+    """A cut that dropped a rule the page uses: the comparison names the elements it changed.  The header's
+    rule is in the first-paint stylesheet and repeated in the late one (a moved rule competes with it):
+    lost from the first, the first paint shows it; lost from both, so does the page after its scripts."""
     site = shutil.copytree(built_site, tmp_path / "site")
     [main] = [p for p in site.glob(THEME_STYLESHEETS) if p.name.startswith("main.")]
-    css = main.read_text(encoding="utf-8")
-    main.write_text(re.sub(r"(?<=[}])\.md-header\{[^}]*\}", "", css, count=1), encoding="utf-8")
-    assert main.read_text(encoding="utf-8") != css
+    [late] = site.glob("assets/stylesheets/late.*.css")
+    for sheet in [main] if first_paint else [main, late]:
+        css = sheet.read_text(encoding="utf-8")
+        sheet.write_text(re.sub(r"(?<=[}])\.md-header\{[^}]*\}", "", css, count=1), encoding="utf-8")
+        assert sheet.read_text(encoding="utf-8") != css
     with serve(site) as url:
-        found = style_differences(browser, url + "codes/-1013/", DESKTOP, False, MATERIAL_TEMPLATES)
+        found = style_differences(browser, url + "codes/-1013/", DESKTOP, False, MATERIAL_TEMPLATES, first_paint=first_paint)
     assert found and found[0].startswith("header.md-header"), found  # the header first, then what inherits from it

@@ -179,7 +179,7 @@ def test_the_keyboard_reaches_the_answer(browser, zensical_site):
 @pytest.mark.parametrize("opened_by, typed_by", [("the / key", "typing"), ("the phone's search icon", "typing"), ("the / key", "a paste")])
 def test_the_themes_index_waits_for_search_and_nothing_typed_meanwhile_is_lost(browser, zensical_site, opened_by, typed_by):
     """Zensical fetches search.json as each page loads and builds its dialog only once it is in;
-    partials/defer-theme-index.html holds the request until search is opened, and keeps what is typed until
+    assets/javascripts/defer-theme-index.js holds the request until search is opened, and keeps what is typed until
     the dialog's box appears.  The index is held here at the network until the typing is done."""
     phone = opened_by != "the / key"
     fresh = browser.new_page(viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900})
@@ -241,3 +241,10 @@ def test_every_element_looks_the_same_as_with_the_whole_theme_stylesheets(browse
     """Zensical's stylesheets are cut to what the site uses (scraper/site/stylesheets.py), as Material's are."""
     templates = Path(zensical.__file__).parent / "templates"
     assert style_differences(browser, zensical_site + path, viewport, dark, templates, act)[:5] == []
+
+
+def test_the_first_paint_needs_nothing_of_the_late_stylesheet(browser, zensical_site):
+    """Zensical's pages, too, look whole before any script runs and before the late stylesheet is in."""
+    templates = Path(zensical.__file__).parent / "templates"
+    phone = {"width": 390, "height": 844}
+    assert style_differences(browser, zensical_site + "codes/-1013/", phone, True, templates, first_paint=True)[:5] == []

@@ -122,9 +122,11 @@ def build_into(inputs: Inputs, work: Path, builder: str = "mkdocs") -> tuple[Pat
         for locale in reversed(languages):
             render.render_tree(inputs, docs, locale)
             running.append(_start_tree(work, builder, locale, epoch))
-        for build, tree in reversed(running):  # the last started ends first: cut it while the others build
+        built = []
+        for build, tree in reversed(running):  # the last started ends first: read it while the others build
             build.finish()
-            stylesheets.trim_theme_stylesheets(tree)
+            built.append(stylesheets.read_tree(tree))
+        stylesheets.trim(built)
     finally:
         _stop(running)
     _move_into_site(work, languages[1:])

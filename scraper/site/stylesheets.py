@@ -8,7 +8,11 @@ appears as a word in a page or a script the site ships: a page that uses a class
 so does a script that adds one.  A custom property stays if anything refers to it.  Names inside
 ``:not(...)``, ``:is(...)`` and the like are not required, so a selector is never dropped for them.
 
-The cut file is named by its content's hash (a browser never mixes a cached old cut with new
+What is left is split in two (``scraper.site.cascade``): the rules a page's own HTML can match stay
+in ``<head>``; those only scripts can make match move to the late stylesheet, which the pages link
+after their content, before the theme's scripts.
+
+Each cut file is named by its content's hash (a browser never mixes a cached old cut with new
 pages) and every page's link is moved to it.  Our own stylesheets are not touched.
 """
 
@@ -18,19 +22,25 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import tinycss2
-from tinycss2.ast import Node, QualifiedRule
+from tinycss2.ast import QualifiedRule
+
+from scraper.site import cascade
+from scraper.site.css_rules import parsed, required_names, rewritten, selector_list
 
 # Where both themes put their own minified stylesheets (Material: assets/stylesheets/main.<hash>.min.css,
 # Zensical: assets/stylesheets/modern/main.<hash>.min.css); the site's own sheets are not minified.
 THEME_STYLESHEETS = "assets/stylesheets/**/*.min.css"
 SHIPPED_TEXT = {".html", ".js"}
+# The late stylesheet's placeholder, in each tree (templates/overrides/main.html links it)
+LATE_STYLESHEET = Path("assets/stylesheets/late.css")
+STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)"')
 WORD_BYTES = re.compile(rb"[A-Za-z0-9_-]+")
 VARIABLE_USE = re.compile(r"var\(\s*--([A-Za-z0-9_-]+)")
-NESTED_RULES = {"media", "supports", "container", "layer"}
 
 
 def _files(site: Path) -> dict[str, list[Path]]:
@@ -43,12 +53,12 @@ def _files(site: Path) -> dict[str, list[Path]]:
     return {suffix: sorted(paths) for suffix, paths in found.items()}
 
 
-def shipped_words(files: dict[str, list[Path]]) -> frozenset[str]:
+def shipped_words(files: dict[str, list[Path]], suffixes: Iterable[str] = SHIPPED_TEXT) -> frozenset[str]:
     """Every word of every page and script in ``files`` (a tree's, or both trees').  Read as bytes, and
     each distinct file once (the trees share their scripts): the words are ASCII, and a site is megabytes."""
     words: set[bytes] = set()
     read: set[bytes] = set()
-    for suffix in SHIPPED_TEXT:
+    for suffix in suffixes:
         for path in files.get(suffix, []):
             content = path.read_bytes()
             if content not in read:
@@ -57,49 +67,9 @@ def shipped_words(files: dict[str, list[Path]]) -> frozenset[str]:
     return frozenset(word.decode("ascii") for word in words)
 
 
-def _selectors(prelude: list[Node]) -> list[list[Node]]:
-    selectors: list[list[Node]] = [[]]
-    for token in prelude:
-        if token.type == "literal" and token.value == ",":
-            selectors.append([])
-        else:
-            selectors[-1].append(token)
-    return selectors
-
-
-def _required_names(selector: list[Node]) -> Iterable[str]:
-    """The classes, ids and attribute names a selector names outside any pseudo-class's brackets."""
-    for before, token in zip([None, *selector], selector):
-        if token.type == "ident" and before is not None and before.type == "literal" and before.value == ".":
-            yield token.value
-        elif token.type == "hash":
-            yield token.value
-        elif token.type == "[] block":
-            names = [part.value for part in token.content if part.type == "ident"]
-            if names:
-                yield names[0]
-
-
-def _rewritten(rules: Iterable[Node], rewrite: Callable[[QualifiedRule], str | None]) -> list[str]:
-    """Each style rule as ``rewrite`` makes it (None drops it), inside @media and the like too;
-    other at-rules as they are, and what does not parse dropped, as a browser drops it."""
-    kept: list[str] = []
-    for rule in rules:
-        if isinstance(rule, QualifiedRule):
-            if (text := rewrite(rule)) is not None:
-                kept.append(text)
-        elif rule.type == "at-rule" and rule.lower_at_keyword in NESTED_RULES and rule.content is not None:
-            inner = _rewritten(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True), rewrite)
-            if inner:
-                kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{''.join(inner)}}}")
-        elif rule.type == "at-rule":
-            kept.append(tinycss2.serialize([rule]))
-    return kept
-
-
 def _kept_selectors(rule: QualifiedRule, words: frozenset[str]) -> str | None:
     """The rule's selectors that name only words of the site; None when none does."""
-    selectors = [s for s in _selectors(rule.prelude) if all(name in words for name in _required_names(s))]
+    selectors = [s for s in selector_list(rule.prelude) if all(name in words for name in required_names(s))]
     return ",".join(tinycss2.serialize(s).strip() for s in selectors) if selectors else None
 
 
@@ -112,12 +82,6 @@ def _kept_declarations(rule: QualifiedRule, referred: frozenset[str]) -> str | N
     if not declarations:
         return None
     return ";".join(f"{d.name}:{tinycss2.serialize(d.value).strip()}{'!important' if d.important else ''}" for d in declarations)
-
-
-@functools.lru_cache(maxsize=8)
-def _parse(css: str) -> tuple[Node, ...]:
-    """Parsed once per process: each language's tree carries the same theme stylesheets, cut one after the other."""
-    return tuple(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
 
 
 def used_rules(css: str, words: frozenset[str]) -> str:
@@ -144,7 +108,7 @@ def _used_rules(css: str, words: frozenset[str]) -> str:
         selectors = _kept_selectors(rule, words)
         return None if selectors is None else f"{selectors}{{{tinycss2.serialize(rule.content)}}}"
 
-    return "".join(_rewritten(_parse(css), rewrite))
+    return "".join(rewritten(parsed(css), rewrite))
 
 
 @functools.lru_cache(maxsize=8)
@@ -153,7 +117,7 @@ def _without_unused_properties(css: str, referred: frozenset[str]) -> str:
         body = _kept_declarations(rule, referred)
         return None if body is None else f"{tinycss2.serialize(rule.prelude).strip()}{{{body}}}"
 
-    return "".join(_rewritten(_parse(css), rewrite))
+    return "".join(rewritten(parsed(css), rewrite))
 
 
 @functools.lru_cache(maxsize=8)
@@ -163,7 +127,7 @@ def _cut(css: str, words: frozenset[str], referred: frozenset[str]) -> str:
         body = None if selectors is None else _kept_declarations(rule, referred)
         return None if body is None else f"{selectors}{{{body}}}"
 
-    return "".join(_rewritten(_parse(css), rewrite))
+    return "".join(rewritten(parsed(css), rewrite))
 
 
 @functools.lru_cache(maxsize=8)
@@ -172,10 +136,10 @@ def _selector_names(css: str) -> frozenset[str]:
     names: set[str] = set()
 
     def collect(rule: QualifiedRule) -> None:
-        for selector in _selectors(rule.prelude):
-            names.update(_required_names(selector))
+        for selector in selector_list(rule.prelude):
+            names.update(required_names(selector))
 
-    _rewritten(_parse(css), collect)
+    rewritten(parsed(css), collect)
     return frozenset(names)
 
 
@@ -189,36 +153,104 @@ def _declared_properties(css: str) -> frozenset[str]:
             if declaration.type == "declaration" and declaration.name.startswith("--"):
                 names.add(declaration.name[2:])
 
-    _rewritten(_parse(css), collect)
+    rewritten(parsed(css), collect)
     return frozenset(names)
 
 
 def _cut_name(path: Path, css: str) -> str:
     digest = hashlib.sha256(css.encode("utf-8")).hexdigest()[:8]
-    return path.name.removesuffix(".min.css") + f".{digest}.min.css"
+    suffix = ".min.css" if path.name.endswith(".min.css") else ".css"
+    return path.name.removesuffix(suffix) + f".{digest}{suffix}"
+
+
+@dataclass(frozen=True)
+class BuiltTree:
+    """What the cut reads of a built folder (a tree, or both): its pages' and scripts' words, and stylesheets."""
+
+    pages: list[Path]
+    page_words: frozenset[str]  # what a first paint can match
+    words: frozenset[str]  # what a page or a script can name
+    themes: dict[Path, str]  # each theme stylesheet, whole
+    ours: list[str]  # our own stylesheets
 
 
 def trim_theme_stylesheets(site: Path) -> None:
-    """Cut each theme stylesheet of a built site to what the site can use, and link the pages to the cut."""
+    """Cut each theme stylesheet of a built site to what the site can use, move what only scripts use
+    to the late stylesheet, and link the pages to the results."""
+    trim([read_tree(site)])
+
+
+def read_tree(site: Path) -> BuiltTree:
+    """Read a built folder for the cut (and parse its theme stylesheets, while another tree may still build)."""
     files = _files(site)
-    words = shipped_words(files)
-    sheets = sorted(site.glob(f"**/{THEME_STYLESHEETS}"))  # each tree's own copy
-    themes = {path: path.read_text(encoding="utf-8") for path in sheets}
-    used = [used_rules(css, words) for css in themes.values()]  # a copy per tree: cut once (cached)
+    page_words = shipped_words(files, [".html"])
+    themes = {path: path.read_text(encoding="utf-8") for path in sorted(site.glob(f"**/{THEME_STYLESHEETS}"))}
+    for css in themes.values():
+        parsed(css)
     ours = [path.read_text(encoding="utf-8") for path in files.get(".css", []) if path not in themes]
+    return BuiltTree(files.get(".html", []), page_words, page_words | shipped_words(files, [".js"]), themes, ours)
+
+
+def trim(trees: list[BuiltTree]) -> None:
+    """Cut the theme stylesheets of every tree, split them for the first paint, and link every page to them.
+
+    The trees' words are pooled, so each tree's stylesheets come out the same: a Chinese tree's 404
+    page links the site root's (its links are absolute, and without a site URL they name the root)."""
+    words = frozenset().union(*(tree.words for tree in trees))
+    page_words = frozenset().union(*(tree.page_words for tree in trees))
+    used = [used_rules(css, words) for tree in trees for css in tree.themes.values()]  # the trees' copies: cut once (cached)
     # a property named in a script (the CSS Zensical's search dialog carries into its shadow root, a
     # setProperty) counts as referred to, as does one a stylesheet's var() reads
-    referred = frozenset({word.lstrip("-") for word in words} | {name for css in [*used, *ours] for name in VARIABLE_USE.findall(css)})
+    own = [css for tree in trees for css in tree.ours]
+    referred = frozenset({word.lstrip("-") for word in words} | {name for css in [*used, *own] for name in VARIABLE_USE.findall(css)})
     renamed: dict[str, str] = {}
-    for path, whole in themes.items():
-        trimmed = cut(whole, words, referred)
-        target = path.with_name(_cut_name(path, trimmed))
-        target.write_text(trimmed, encoding="utf-8")
-        if renamed.setdefault(path.name, target.name) != target.name:
-            raise ValueError(f"{path}: cut differently from the other tree's {path.name}")
+    for tree in trees:
+        trimmed = {path: cut(whole, words, referred) for path, whole in tree.themes.items()}
+        for root in _trees(list(trimmed)):
+            linked = _cascade(root, trimmed)
+            late = cascade.late_rules([(css, path in trimmed) for path, css in linked], page_words)
+            for path, css in linked:
+                if path in trimmed:
+                    _publish(path, used_rules(css, page_words), renamed)
+                    path.with_name(path.name + ".map").unlink(missing_ok=True)  # the theme's source map no longer matches
+            _publish(root / LATE_STYLESHEET, late, renamed)
+    for tree in trees:
+        _relink(tree.pages, renamed)
+
+
+def _trees(sheets: list[Path]) -> list[Path]:
+    """The trees the theme stylesheets are in: the folder holding their ``assets``."""
+    return sorted({next(folder.parent for folder in path.parents if folder.name == "assets") for path in sheets})
+
+
+def _cascade(tree: Path, trimmed: dict[Path, str]) -> list[tuple[Path, str]]:
+    """The stylesheets a page of ``tree`` links in ``<head>``, in order, theme sheets as cut."""
+    page = tree / "index.html"
+    late = tree / LATE_STYLESHEET
+    cut_sheets = {path.resolve(): path for path in trimmed}
+    if not late.is_file():
+        raise ValueError(f"{late}: missing; the pages must link it (templates/overrides/main.html)")
+    html = page.read_text(encoding="utf-8")
+    linked: list[tuple[Path, str]] = []
+    for href in STYLESHEET_LINK.findall(html):
+        found = (page.parent / href).resolve()
+        if found == late.resolve():
+            continue
+        path = cut_sheets.get(found, found)
+        linked.append((path, trimmed[path] if path in trimmed else path.read_text(encoding="utf-8")))
+    if late.name not in html or not any(path in trimmed for path, _ in linked):
+        raise ValueError(f"{page}: links no theme stylesheet or not the late one; its stylesheets cannot be split")
+    return linked
+
+
+def _publish(path: Path, css: str, renamed: dict[str, str]) -> None:
+    """``css`` under a name that carries its hash, in place of ``path``."""
+    target = path.with_name(_cut_name(path, css))
+    target.write_text(css, encoding="utf-8")
+    if renamed.setdefault(path.name, target.name) != target.name:
+        raise ValueError(f"{path}: cut differently from the other tree's {path.name}")
+    if target != path:
         path.unlink()
-        path.with_name(path.name + ".map").unlink(missing_ok=True)  # the theme's source map no longer matches
-    _relink(files.get(".html", []), renamed)
 
 
 def _relink(pages: list[Path], renamed: dict[str, str]) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 # a theme stylesheet as cut: its folder, the theme's name and hash, then the cut's hash (no named
 # groups: Playwright hands the pattern to JavaScript)
 CUT_STYLESHEET = re.compile(r"/assets/stylesheets/((?:[\w-]+/)?)([\w-]+\.[0-9a-f]{8})\.[0-9a-f]{8}\.min\.css$")
+# the theme's rules only scripts use, moved after the page (scraper/site/cascade.py)
+LATE_STYLESHEET = re.compile(r"/assets/stylesheets/late\.[0-9a-f]{8}\.css$")
 
 # Each element's computed style (and its ::before and ::after), custom properties left out: a
 # dropped unused property changes no real one.  Shadow roots (Zensical's search dialog) included.
@@ -40,9 +42,11 @@ STYLE_OF_EVERY_ELEMENT = """() => {
 
 
 def route_whole_theme_stylesheets(page, theme_templates: Path) -> list[str]:
-    """Answer each cut theme stylesheet with the theme's whole one it was cut from; returns the list
-    of the theme's files served, filled as the page loads."""
+    """Answer each cut theme stylesheet with the theme's whole one it was cut from, and the late
+    stylesheet with nothing (the whole ones hold its rules); returns the list of the theme's files
+    served, filled as the page loads."""
     served: list[str] = []
+    page.route(LATE_STYLESHEET, lambda route: route.fulfill(body="", content_type="text/css"))
 
     def whole(route) -> None:
         found = CUT_STYLESHEET.search(route.request.url.split("?")[0])
@@ -54,17 +58,28 @@ def route_whole_theme_stylesheets(page, theme_templates: Path) -> list[str]:
     return served
 
 
-def style_differences(browser, url: str, viewport: dict, dark: bool, theme_templates: Path, act: Callable | None = None) -> list[str]:
-    """The elements of ``url`` whose style differs between the cut and the whole stylesheets, after ``act``."""
+def style_differences(
+    browser, url: str, viewport: dict, dark: bool, theme_templates: Path, act: Callable | None = None, first_paint: bool = False
+) -> list[str]:
+    """The elements of ``url`` whose style differs between the cut and the whole stylesheets, after ``act``.
+    ``first_paint``: as the page is before any script runs and before the late stylesheet is in (no
+    JavaScript, and the late stylesheet never arrives)."""
     snapshots, pages, contexts = [], [], []
     for whole in (False, True):
-        context = browser.new_context(viewport=viewport, color_scheme="dark" if dark else "light", reduced_motion="reduce")
+        context = browser.new_context(
+            viewport=viewport, color_scheme="dark" if dark else "light", reduced_motion="reduce", java_script_enabled=not first_paint
+        )
         page = context.new_page()
+        late: list[str] = []
+        if first_paint and not whole:
+            page.route(LATE_STYLESHEET, lambda route: (late.append(route.request.url), route.abort()))
         served = route_whole_theme_stylesheets(page, theme_templates) if whole else None
         page.goto(url)
         page.wait_for_load_state("networkidle")
         if whole and not served:
             raise AssertionError(f"{url}: no cut theme stylesheet was asked for, so nothing was compared")
+        if first_paint and not whole and not late:
+            raise AssertionError(f"{url}: no late stylesheet was asked for, so its absence was not tried")
         if act:
             act(page)
         _settle(page)
