@@ -7,6 +7,8 @@ import csv
 import pytest
 from conftest import FIXTURES, ROOT, committed_inputs, inputs_with
 from support.evaluate import (
+    COLLECTED2_DEV_PATH,
+    COLLECTED2_HOLDOUT_PATH,
     COLLECTED_DEV_PATH,
     HOLDOUT_PATH,
     HTTP_PATH,
@@ -36,7 +38,7 @@ def data() -> dict:
 def corpus(data: dict) -> list[str]:
     """Many real texts with many words: every upstream text of the data, and ccxt's whole exception table."""
     texts = [case.input for case in load_cases()] + UNIT_INPUTS
-    texts += [case.input for path in (COLLECTED_DEV_PATH, HOLDOUT_PATH, HTTP_PATH) for case in load_cases(path)]
+    texts += [case.input for path in (COLLECTED_DEV_PATH, HOLDOUT_PATH, HTTP_PATH, COLLECTED2_DEV_PATH, COLLECTED2_HOLDOUT_PATH) for case in load_cases(path)]
     for code in data["codes"]:
         texts += [code["name"]] + [m["plain"] for m in code["messages"]]
     for row in data["engine_messages"] + data["filter_failures"]:

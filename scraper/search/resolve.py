@@ -102,10 +102,17 @@ def filter_page(index: dict, text: str) -> int | None:
     return None
 
 
+def word_runs(found: list[str]) -> list[str]:
+    """Runs of four, three and two words, longest first, joined as a name is spelled ("Price Filter")."""
+    return ["_".join(found[i : i + size]) for size in (4, 3, 2) for i in range(len(found) - size + 1)]
+
+
 def name_page(index: dict, text: str, kinds: tuple[str, ...]) -> int | None:
     """A code or filter named by identifier: LOT_SIZE anywhere; TIMEOUT or "lot size" only on their own.
 
-    Failing that, a name with an underscore one typo away (LOT_SZE), when only one name is."""
+    Then a filter named in words anywhere ("Failure : Price Filter", "min notional"): a filter's name is
+    its words joined, and filter names are not prose.  Failing that, a name with an underscore one typo
+    away (LOT_SZE), when only one name is."""
     found = [word.strip("_") for word in WORD_RE.findall(text)]
     candidates = [word for word in found if "_" in word or len(found) == 1]
     if len(found) > 1:
@@ -114,6 +121,11 @@ def name_page(index: dict, text: str, kinds: tuple[str, ...]) -> int | None:
         page = index["names"].get(word.upper())
         if page is not None and index["pages"][page]["kind"] in kinds:
             return page
+    if "filter" in kinds:
+        for run in word_runs(found):
+            page = index["names"].get(run.upper())
+            if page is not None and index["pages"][page]["kind"] == "filter":
+                return page
     c = compiled(index)
     for word in candidates:
         # a word longer than any name plus one letter is no name (a long paste joins to one huge "word")

@@ -39,11 +39,16 @@ EVAL_PATH = EVAL_FOLDER / "pasted-errors-dev.tsv"
 COLLECTED_DEV_PATH = EVAL_FOLDER / "collected-dev.tsv"
 HOLDOUT_PATH = EVAL_FOLDER / "collected-holdout.tsv"
 HTTP_PATH = EVAL_FOLDER / "collected-http.tsv"  # HTTP status pastes, collected after the split: tuned on
+# A second collection (2026-12-08), split the same way before anything was changed for it.
+COLLECTED2_DEV_PATH = EVAL_FOLDER / "collected-2-dev.tsv"
+COLLECTED2_HOLDOUT_PATH = EVAL_FOLDER / "collected-2-holdout.tsv"
 EVAL_SETS = (
     ("dev, tuned on: shared pasted errors", EVAL_PATH),
     ("dev, tuned on: own collection", COLLECTED_DEV_PATH),
     ("dev, tuned on: own HTTP status pastes", HTTP_PATH),
     ("held out, never tuned on: own collection", HOLDOUT_PATH),
+    ("dev, tuned on: second collection", COLLECTED2_DEV_PATH),
+    ("held out, never tuned on: second collection", COLLECTED2_HOLDOUT_PATH),
 )
 DATA_PATH = ROOT / "data" / "errors.json"
 SIZE_BUDGET = 150_000  # index + script, uncompressed, bytes

@@ -519,6 +519,15 @@
     return null;
   }
 
+  // Runs of four, three and two words, longest first, joined as a name is spelled ("Price Filter").
+  function wordRuns(found) {
+    var runs = [];
+    [4, 3, 2].forEach(function (size) {
+      for (var i = 0; i + size <= found.length; i++) runs.push(found.slice(i, i + size).join("_"));
+    });
+    return runs;
+  }
+
   function namePage(c, text, kinds) {
     var found = (text.match(WORD_RE) || []).map(stripUnderscores);
     var candidates = found.filter(function (word) { return word.indexOf("_") >= 0 || found.length === 1; });
@@ -526,6 +535,14 @@
     for (var i = 0; i < candidates.length; i++) {
       var key = candidates[i].toUpperCase();
       if (c.names.has(key) && kinds.indexOf(c.index.pages[c.names.get(key)].kind) >= 0) return c.names.get(key);
+    }
+    // Then a filter named in words anywhere ("Failure : Price Filter"): filter names are not prose.
+    if (kinds.indexOf("filter") >= 0) {
+      var runs = wordRuns(found);
+      for (var r = 0; r < runs.length; r++) {
+        var run = runs[r].toUpperCase();
+        if (c.names.has(run) && c.index.pages[c.names.get(run)].kind === "filter") return c.names.get(run);
+      }
     }
     // Failing that, a name with an underscore one typo away (LOT_SZE), when only one name is.
     for (var j = 0; j < candidates.length; j++) {
