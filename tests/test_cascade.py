@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import tinycss2
 
+from scraper.catalog.model import ScrapeError
 from scraper.site.cascade import late_rules, property_family, specificity
 from scraper.site.css_rules import selector_list
 from scraper.site.stylesheets import used_rules
@@ -60,5 +61,5 @@ def test_nothing_moves_when_every_name_is_on_a_page():
 
 
 def test_a_cascade_the_split_does_not_model_fails_the_build():
-    with pytest.raises(ValueError, match="@layer"):
+    with pytest.raises(ScrapeError, match="@layer"):  # one line from the command, as every build failure
         late_rules([("@layer base{.js-x{color:red}}", True)], PAGE_WORDS)

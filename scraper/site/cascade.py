@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import tinycss2
 from tinycss2.ast import Node, QualifiedRule
 
+from scraper.catalog.model import ScrapeError
 from scraper.site.css_rules import NESTED_RULES, parsed, required_names, selector_list
 
 LEGACY_PSEUDO_ELEMENTS = {"before", "after", "first-line", "first-letter"}
@@ -100,7 +101,7 @@ UNMODELLED = {"layer", "import", "scope"}  # they order the cascade by more than
 def _flattened(rules: Iterable[Node], context: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], QualifiedRule]]:
     for rule in rules:
         if rule.type == "at-rule" and rule.lower_at_keyword in UNMODELLED:
-            raise ValueError(f"a stylesheet has @{rule.at_keyword}, which the split of the cascade does not model")
+            raise ScrapeError(f"a stylesheet has @{rule.at_keyword}, which the split of the cascade does not model")
         if isinstance(rule, QualifiedRule):
             yield context, rule
         elif rule.type == "at-rule" and rule.lower_at_keyword in NESTED_RULES and rule.content is not None:

@@ -29,6 +29,7 @@ from pathlib import Path
 import tinycss2
 from tinycss2.ast import QualifiedRule
 
+from scraper.catalog.model import ScrapeError
 from scraper.site import cascade
 from scraper.site.css_rules import parsed, required_names, rewritten, selector_list
 
@@ -229,7 +230,7 @@ def _cascade(tree: Path, trimmed: dict[Path, str]) -> list[tuple[Path, str]]:
     late = tree / LATE_STYLESHEET
     cut_sheets = {path.resolve(): path for path in trimmed}
     if not late.is_file():
-        raise ValueError(f"{late}: missing; the pages must link it (templates/overrides/main.html)")
+        raise ScrapeError(f"{late}: missing; the pages must link it (templates/overrides/main.html)")
     html = page.read_text(encoding="utf-8")
     linked: list[tuple[Path, str]] = []
     for href in STYLESHEET_LINK.findall(html):
@@ -239,7 +240,7 @@ def _cascade(tree: Path, trimmed: dict[Path, str]) -> list[tuple[Path, str]]:
         path = cut_sheets.get(found, found)
         linked.append((path, trimmed[path] if path in trimmed else path.read_text(encoding="utf-8")))
     if late.name not in html or not any(path in trimmed for path, _ in linked):
-        raise ValueError(f"{page}: links no theme stylesheet or not the late one; its stylesheets cannot be split")
+        raise ScrapeError(f"{page}: links no theme stylesheet or not the late one; its stylesheets cannot be split")
     return linked
 
 
@@ -248,7 +249,7 @@ def _publish(path: Path, css: str, renamed: dict[str, str]) -> None:
     target = path.with_name(_cut_name(path, css))
     target.write_text(css, encoding="utf-8")
     if renamed.setdefault(path.name, target.name) != target.name:
-        raise ValueError(f"{path}: cut differently from the other tree's {path.name}")
+        raise ScrapeError(f"{path}: cut differently from the other tree's {path.name}")
     if target != path:
         path.unlink()
 
