@@ -35,7 +35,7 @@ def test_a_custom_property_stays_only_if_something_refers_to_it():
 
 
 def test_a_cut_made_once_is_reused_only_for_the_same_names():
-    """Each tree is cut on its own, and a cut is reused for a tree whose words agree on the stylesheet's names."""
+    """A cut asked for again is reused only for words that agree on the stylesheet's names."""
     css = ".a{color:red}.b{--x:1;--y:2;color:var(--x)}@media print{.c{top:0}}"
     assert used_rules(css, frozenset({"a", "elsewhere"})) == used_rules(css, frozenset({"a"})) == ".a{color:red}"
     assert used_rules(css, frozenset({"a", "c"})) == ".a{color:red}@media print{.c{top:0}}"

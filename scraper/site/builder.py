@@ -109,8 +109,9 @@ def build_into(inputs: Inputs, work: Path, builder: str = "mkdocs") -> tuple[Pat
     the site uses: outputs nobody sees yet.
 
     Each language's tree is built as soon as it is rendered, the Chinese one first (the longest build:
-    its search index segments the text with jieba) while the English pages are written, and each tree's
-    stylesheets are cut as soon as it is built.  The English config goes first: every config inherits it."""
+    its search index segments the text with jieba) while the English pages are written; each tree is read
+    for the stylesheet cut as soon as it is built, and the cut runs once all are (the trees' words pooled).
+    The English config goes first: every config inherits it."""
     prepare_workdir(work)
     docs = work / "docs"
     shutil.rmtree(docs, ignore_errors=True)

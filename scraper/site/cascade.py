@@ -83,7 +83,6 @@ def property_family(name: str) -> str:
 
 @dataclass
 class _Rule:
-    sheet: int
     context: tuple[str, ...]  # the enclosing at-rules, outermost first, as "@media screen"
     rule: QualifiedRule
     early: list[list[Node]]  # the selectors a page's own HTML can match
@@ -111,13 +110,13 @@ def _flattened(rules: Iterable[Node], context: tuple[str, ...] = ()) -> Iterator
 
 def _rules(sheets: list[tuple[str, bool]], page_words: frozenset[str]) -> list[_Rule]:
     found: list[_Rule] = []
-    for number, (css, theme) in enumerate(sheets):
+    for css, theme in sheets:
         for context, rule in _flattened(parsed(css)):
             selectors = selector_list(rule.prelude)
             early = [s for s in selectors if not theme or all(name in page_words for name in required_names(s))]
             declarations = tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
             families = frozenset(property_family(d.name) for d in declarations if d.type == "declaration")
-            found.append(_Rule(number, context, rule, early, [s for s in selectors if s not in early], families))
+            found.append(_Rule(context, rule, early, [s for s in selectors if s not in early], families))
     return found
 
 

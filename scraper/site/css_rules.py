@@ -13,7 +13,7 @@ NESTED_RULES = {"media", "supports", "container", "layer"}
 
 @functools.lru_cache(maxsize=8)
 def parsed(css: str) -> tuple[Node, ...]:
-    """Parsed once per process: each language's tree carries the same theme stylesheets, cut one after the other."""
+    """Parsed once per process: each tree carries the same theme stylesheets, and the cut and the split read each more than once."""
     return tuple(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
 
 

@@ -101,8 +101,8 @@ def cut(css: str, words: frozenset[str], referred: frozenset[str]) -> str:
     return _cut(css, words & _selector_names(css), referred & _declared_properties(css))
 
 
-# Each language's tree is cut on its own, and the trees usually agree on every name the stylesheet
-# holds: the cut depends only on those, so the second tree's cut is the first's, not made again.
+# Each tree carries its own copy of a theme stylesheet, and the first paint's cut uses fewer words than the
+# whole cut: each depends only on the names the stylesheet holds, so a cut asked for again is not made again.
 @functools.lru_cache(maxsize=8)
 def _used_rules(css: str, words: frozenset[str]) -> str:
     def rewrite(rule: QualifiedRule) -> str | None:
@@ -199,7 +199,7 @@ def trim(trees: list[BuiltTree]) -> None:
     page links the site root's (its links are absolute, and without a site URL they name the root)."""
     words = frozenset().union(*(tree.words for tree in trees))
     page_words = frozenset().union(*(tree.page_words for tree in trees))
-    used = [used_rules(css, words) for tree in trees for css in tree.themes.values()]  # the trees' copies: cut once (cached)
+    used = [used_rules(css, words) for tree in trees for css in tree.themes.values()]  # each tree's copy: cut once (cached)
     # a property named in a script (the CSS Zensical's search dialog carries into its shadow root, a
     # setProperty) counts as referred to, as does one a stylesheet's var() reads
     own = [css for tree in trees for css in tree.ours]
